@@ -1,0 +1,47 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+# Both create .venv and install what they need; nothing is expected to be installed by hand.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Kind environments (stock packages of python:3.x) and built images are cached here, so they are built
+# once per checkout rather than once per test.
+export JUPYTER_FAAS_CACHE ?= $(CURDIR)/.cache/jupyter-faas
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint typecheck pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: install
+	$(BIN)/ruff check jupyter_faas tests bench samples
+	$(BIN)/ruff format --check jupyter_faas tests bench samples
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install node_modules/.installed
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test: lint typecheck pytest
+
+demo: install
+	$(BIN)/python samples/demo.py
+
+bench: install
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) node_modules .cache

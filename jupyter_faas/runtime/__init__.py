@@ -1,0 +1,74 @@
+"""The OpenWhisk Python runtime, emulated with processes: what runs an action, and nothing else.
+
+The engine (``engine/``) owns the REST API, storage and throttling; the local test (issue 4) owns the
+build. Both run actions through ``Runtime.run``, so a local test runs an action exactly as the engine does.
+
+Interface (stable; the engine and the local test depend on it)::
+
+    runtime = Runtime(work_dir=Path(...))           # containers' folders live under work_dir
+    outcome = runtime.run(spec, request)            # blocking; thread-safe; many at once
+    runtime.shutdown()                              # kills every container
+
+* ``ActionSpec`` is one revision of an action. Containers are reused only for the same ``spec.key``; a
+  new key (an update) makes the next run cold.
+* ``RunRequest`` is one activation.
+* ``RunOutcome`` is what the activation record is made from: status, result, logs (already formatted as
+  upstream's lines and truncated to the logs limit), start/end, init time (cold starts only), wait time.
+
+Modules: ``launcher.py`` (runs inside the action process; standard library only), ``container.py`` (one
+action process: spawn, init, run, kill, limits), ``pool.py`` (warm containers per revision, reaping),
+``environments.py`` (kind -> interpreter + stock packages), ``images.py`` (blackbox images realised as
+local environments), ``archive.py`` (safe zip extraction).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["ActionSpec", "RunOutcome", "RunRequest"]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One revision of an action, as the runtime needs it."""
+
+    key: str  # identity of the revision, e.g. "guest/pkg/name@0.0.3"; reuse only within a key
+    kind: str  # "python:3.10" | "python:3.11" | "python:default" | "blackbox"
+    code: str  # Python source, or a base64 zip when binary
+    binary: bool = False
+    main: str = "main"
+    image: str | None = None  # for kind "blackbox"
+    memory_mb: int = 256
+    timeout_ms: int = 60_000
+    logs_mb: int = 10
+    env: dict[str, str] = field(default_factory=dict)  # extra environment given at init
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """One activation of an action."""
+
+    params: dict[str, Any]
+    activation_id: str
+    namespace: str
+    action_name: str  # fully qualified: "/guest/pkg/name"
+    action_version: str
+    api_host: str = ""
+    api_key: str | None = None  # set only when the action's provide-api-key annotation is true
+    transaction_id: str = ""
+
+
+@dataclass
+class RunOutcome:
+    """The result of one activation, before it becomes an activation record."""
+
+    status_code: int  # 0 success, 1 application error, 2 action developer error, 3 whisk internal error
+    result: Any  # response.result: the action's JSON, or {"error": message}
+    logs: list[str]  # upstream-format lines: "<RFC3339 with 9 fraction digits>Z stdout: <line>"
+    start_ms: int  # epoch ms when the container began working on it (init start on a cold start)
+    end_ms: int
+    init_ms: int | None = None  # only on a cold start
+    wait_ms: int = 0  # from run() being called to a container being ready to work on it
+    timeout: bool = False  # the activation hit its time limit
+    memory_peak_bytes: int | None = None
