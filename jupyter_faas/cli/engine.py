@@ -1,0 +1,54 @@
+"""``jupyter-faas engine``: run the embedded OpenWhisk engine in the foreground (Ctrl-C stops it), or
+``--stop`` / ``--status`` the one whose state is in ``--data-dir``. The engine itself lives in
+``jupyter_faas.engine``; this module only parses arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    from ..engine.server import add_arguments
+
+    parser = subparsers.add_parser(
+        "engine",
+        help="run the embedded OpenWhisk engine (OpenWhisk's REST API on 127.0.0.1:3233)",
+        description="Run the embedded OpenWhisk engine in the foreground. It binds 127.0.0.1 unless told "
+        "otherwise and accepts the standalone guest key unless --auth gives another.",
+    )
+    add_arguments(parser)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--stop", action="store_true", help="stop the engine using --data-dir, then exit")
+    group.add_argument("--status", action="store_true", help="print where the engine using --data-dir listens")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..engine import process, server
+
+    data_dir = args.data_dir or server.default_data_dir()
+    if args.stop:
+        stopped = process.stop(data_dir)
+        print("engine stopped" if stopped else f"no engine is running with data directory {data_dir}")
+        return 0
+    if args.status:
+        state_file = data_dir / server.STATE_FILE
+        if not state_file.exists():
+            print(f"no engine is running with data directory {data_dir}")
+            return 1
+        state: dict[str, Any] = json.loads(state_file.read_text())
+        print(f"engine pid {state['pid']} listening on http://{state['host']}:{state['port']}")
+        return 0
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: the engine will accept connections from other machines on {args.host}")
+    import asyncio
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(server.serve(args))
+    return 0

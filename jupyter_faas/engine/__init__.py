@@ -1,0 +1,28 @@
+"""The embedded OpenWhisk engine: OpenWhisk's REST API on 127.0.0.1, actions run by ``jupyter_faas.runtime``.
+
+Used from Python through ``start`` / ``ensure_running`` / ``stop`` (each engine is its own process), and
+from the command line as ``jupyter-faas engine``. Modules: ``server.py`` (the process), ``app.py`` (the one
+route table), ``base.py`` (auth, errors -> ``{error, code}``), ``meta_api.py``, ``actions_api.py``,
+``activations_api.py`` (thin handlers), ``validation.py`` (PUT checks and merges), ``store.py`` (SQLite),
+``scheduler.py`` (throttling, worker pool), ``records.py`` (activation records), ``messages.py`` (upstream's
+texts), ``process.py`` (start/stop from Python).
+
+Importing this package is cheap: the tornado server is only imported by the process that serves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .process import EngineHandle, ensure_running, start, stop
+
+__all__ = ["EngineHandle", "ensure_running", "start", "stop"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import process
+
+        return getattr(process, name)
+    raise AttributeError(name)

@@ -1,0 +1,62 @@
+"""The engine's one route table and the tornado application built from it.
+
+Every route but ``GET /`` and ``GET /api/v1`` authenticates (``base.ApiHandler.prepare``); a test walks this
+table to prove it. Triggers, rules and packages slot in here as further ``/namespaces/{ns}/<collection>``
+rows when they land. Owns nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from tornado.web import Application, RequestHandler
+
+from .actions_api import ActionHandler, ActionsListHandler
+from .activations_api import ActivationHandler, ActivationsListHandler
+from .base import NotFoundHandler
+from .meta_api import ApiInfoHandler, InfoHandler, LimitsHandler, NamespacesHandler
+from .services import Services
+
+__all__ = ["ROUTES", "make_app"]
+
+_NS = r"/api/v1/namespaces/([^/]+)"
+_SEG = r"([^/]+)"
+
+# (pattern, handler): the whole REST surface of the engine.
+ROUTES: list[tuple[str, type[RequestHandler]]] = [
+    (r"/", InfoHandler),
+    (r"/api/v1/?", ApiInfoHandler),
+    (r"/api/v1/namespaces/?", NamespacesHandler),
+    (_NS + r"/limits/?", LimitsHandler),
+    (_NS + r"/actions/?", ActionsListHandler),
+    (_NS + rf"/actions/{_SEG}/", ActionsListHandler),  # the actions of one package
+    (_NS + rf"/actions/{_SEG}", ActionHandler),
+    (_NS + rf"/actions/{_SEG}/{_SEG}/?", ActionHandler),
+    (_NS + r"/activations/?", ActivationsListHandler),
+    (_NS + rf"/activations/{_SEG}/?", ActivationHandler),
+    (_NS + rf"/activations/{_SEG}/(result|logs)/?", ActivationHandler),
+]
+
+access_log = logging.getLogger("jupyter_faas.engine.access")
+
+
+def _log_request(handler: RequestHandler) -> None:
+    """Status, method, path (no query string) and time; never headers, so never the key."""
+    if access_log.isEnabledFor(logging.INFO):
+        req = handler.request
+        access_log.info(
+            "%d %s %s %.2fms", handler.get_status(), req.method, req.path, 1000.0 * req.request_time()
+        )
+
+
+def make_app(services: Services, **settings: Any) -> Application:
+    rules = [(pattern, handler, {"services": services}) for pattern, handler in ROUTES]
+    return Application(
+        rules,
+        default_handler_class=NotFoundHandler,
+        default_handler_args={"services": services},
+        log_function=_log_request,
+        compress_response=False,
+        **settings,
+    )

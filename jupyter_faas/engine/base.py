@@ -1,0 +1,162 @@
+"""The engine's base request handler: authentication, namespaces, query parsing, JSON, and the one place
+where a ``FaasError`` (or a tornado ``HTTPError``) becomes OpenWhisk's ``{"error", "code"}`` body.
+
+Handlers subclass ``ApiHandler`` and stay thin: parse with the helpers here, call a service, ``reply``.
+Owns nothing about actions or activations themselves.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import uuid
+from typing import Any
+
+from tornado.web import HTTPError, RequestHandler
+
+from ..errors import AuthenticationFailed, FaasError, Forbidden, InvalidRequest, UnsupportedMediaType
+from . import messages as msg
+from .services import Services
+from .validation import check_name
+
+__all__ = ["ApiHandler", "NotFoundHandler", "parse_bool", "parse_skip_limit"]
+
+log = logging.getLogger("jupyter_faas.engine")
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+MAX_LIST_LIMIT = 200
+DEFAULT_LIST_LIMIT = 30
+
+
+def parse_bool(handler: RequestHandler, name: str, default: bool) -> bool:
+    """pekko's Boolean query unmarshaller: true/yes/on/1, false/no/off/0, anything else is malformed."""
+    raw = handler.get_query_argument(name, None)
+    if raw is None:
+        return default
+    value = raw.lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InvalidRequest(msg.malformed_query_param(name, f"'{raw}' is not a valid Boolean value"))
+
+
+def parse_skip_limit(handler: RequestHandler, collection: str) -> tuple[int, int]:
+    """RestApiCommons.stringToListSkip/stringToListLimit: limit 0 means 200, above 200 is refused."""
+    skip = _int_arg(handler, "skip", collection, 0)
+    if skip < 0:
+        raise InvalidRequest(msg.malformed_query_param("skip", msg.list_skip_out_of_range(collection, skip)))
+    limit = _int_arg(handler, "limit", collection, DEFAULT_LIST_LIMIT)
+    if limit == 0:
+        limit = MAX_LIST_LIMIT
+    elif not 0 < limit <= MAX_LIST_LIMIT:
+        raise InvalidRequest(
+            msg.malformed_query_param("limit", msg.list_limit_out_of_range(collection, limit, MAX_LIST_LIMIT))
+        )
+    return skip, limit
+
+
+def _int_arg(handler: RequestHandler, name: str, collection: str, default: int) -> int:
+    raw = handler.get_query_argument(name, None)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidRequest(
+            msg.malformed_query_param(name, msg.argument_not_integer(collection, raw))
+        ) from None
+
+
+class ApiHandler(RequestHandler):
+    """Authenticated JSON handler over the engine's services."""
+
+    requires_auth = True
+    services: Services
+    user_namespace: str
+
+    def initialize(self, services: Services) -> None:
+        self.services = services
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Access-Control-Allow-Origin", "*")
+        self.set_header(
+            "Access-Control-Allow-Headers",
+            "Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent",
+        )
+        self.set_header("Access-Control-Allow-Methods", "GET, DELETE, POST, PUT, HEAD")
+
+    def prepare(self) -> None:
+        if self.requires_auth:
+            self.user_namespace = self._authenticate()
+
+    def _authenticate(self) -> str:
+        header = self.request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "basic" or not token:
+            raise AuthenticationFailed(msg.AUTH_MISSING)
+        try:
+            supplied = base64.b64decode(token.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise AuthenticationFailed(msg.AUTH_INVALID) from None
+        if supplied != self.services.auth:
+            raise AuthenticationFailed(msg.AUTH_INVALID)
+        return self.services.namespace
+
+    def namespace(self, ns: str, entity: str | None = None) -> str:
+        """``_`` is the caller's namespace; any other namespace but the caller's is 403."""
+        if ns == "_" or ns == self.user_namespace:
+            return self.user_namespace
+        check_name(ns, field="Namespace")
+        raise Forbidden(msg.not_authorized(ns if entity is None else f"{ns}/{entity}"))
+
+    def require_json(self) -> None:
+        """A body must be sent as application/json (415 otherwise), as spray-json's unmarshaller wants."""
+        ctype = self.request.headers.get("Content-Type", "application/octet-stream")
+        if ctype.split(";", 1)[0].strip().lower() != "application/json":
+            raise UnsupportedMediaType(msg.unsupported_content_type(ctype))
+
+    def reply(self, body: Any, status: int = 200) -> None:
+        self.set_status(status)
+        self.finish(json.dumps(body, separators=(",", ":")))
+
+    # errors ----------------------------------------------------------------------------------------------
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, FaasError):
+            status, message = exc.status, exc.message
+        elif isinstance(exc, HTTPError) and exc.status_code == 405:
+            status, message = (
+                405,
+                msg.method_not_allowed([m for m in ("GET", "PUT", "POST", "DELETE") if self._implements(m)]),
+            )
+        elif isinstance(exc, HTTPError):
+            status, message = exc.status_code, exc.log_message or self._reason
+        else:
+            status, message = 500, "There was an internal server error."
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        if status == 401:
+            self.set_header("WWW-Authenticate", msg.AUTH_REALM)
+        code = uuid.uuid4().hex
+        self.finish(json.dumps({"error": message, "code": code}))
+
+    def _implements(self, method: str) -> bool:
+        return getattr(type(self), method.lower()) is not getattr(RequestHandler, method.lower())
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, (FaasError, HTTPError)):
+            return  # an answer, not a failure of the engine
+        super().log_exception(typ, value, tb)
+
+
+class NotFoundHandler(ApiHandler):
+    """Any path the route table does not know (after authentication, as upstream's routes do)."""
+
+    def prepare(self) -> None:
+        if self.request.path.rstrip("/") not in ("", "/api/v1"):
+            super().prepare()
+        raise HTTPError(404, msg.ROUTE_NOT_FOUND)

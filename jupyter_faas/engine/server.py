@@ -1,0 +1,155 @@
+"""The engine process: ``python -m jupyter_faas.engine.server`` (what ``jupyter-faas engine`` and ``start``
+run). Opens the store, closes activations a previous process left in flight, builds the runtime, the
+scheduler and the app, listens on 127.0.0.1 unless told otherwise, then writes ``engine.json`` (pid, host,
+port) into the data directory so that whoever started it knows where it listens.
+
+The key comes from ``--auth`` or the ``JUPYTER_FAAS_ENGINE_AUTH`` environment variable (so that a parent
+process need not put it on a command line) and is never logged. Does not own the routes (``app.py``) or
+starting/stopping from Python (``process.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+from ..contract import DEFAULT_PORT, GUEST_KEY
+from .app import make_app
+from .records import lost_record
+from .scheduler import RuntimeLike, Scheduler
+from .services import Services
+from .store import Store
+
+__all__ = ["AUTH_ENV", "STATE_FILE", "add_arguments", "default_data_dir", "main", "serve"]
+
+AUTH_ENV = "JUPYTER_FAAS_ENGINE_AUTH"
+STATE_FILE = "engine.json"
+DEFAULT_CONCURRENCY = 30  # standalone OpenWhisk's limits-actions-invokes-concurrent
+MAX_BODY = 64 * 1024 * 1024  # a 48 MB exec plus its JSON; the API checks the real limits
+log = logging.getLogger("jupyter_faas.engine")
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "jupyter-faas" / "engine"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help=f"state directory (default {default_data_dir()})"
+    )
+    parser.add_argument("--auth", default=None, help="the accepted key 'uuid:key' (default: the guest key)")
+    parser.add_argument(
+        "--concurrency-limit",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        help="activations in flight per namespace",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="threads running actions (default: the limit, at most 64)"
+    )
+
+
+def _load_runtime(work_dir: Path) -> RuntimeLike | None:
+    try:
+        from ..runtime import Runtime
+    except ImportError:
+        log.error("jupyter_faas.runtime.Runtime is not available: activations will fail")
+        return None
+    runtime: RuntimeLike = Runtime(work_dir=work_dir)
+    return runtime
+
+
+def recover(store: Store) -> int:
+    """Record every activation a previous engine left in flight as a whisk internal error."""
+    lost = store.pending()
+    now = int(time.time() * 1000)
+    for _, doc in lost:
+        store.finish(lost_record(doc, now), [])
+    return len(lost)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    data_dir: Path = (args.data_dir or default_data_dir()).expanduser().resolve()
+    auth = args.auth or os.environ.get(AUTH_ENV) or GUEST_KEY
+    store = Store(data_dir)
+    if n := recover(store):
+        log.warning(
+            "%d activation(s) were in flight when the engine last stopped: recorded as whisk errors", n
+        )
+    runtime = _load_runtime(data_dir / "containers")
+    workers = args.workers or min(args.concurrency_limit, 64)
+    scheduler = Scheduler(runtime, store, args.concurrency_limit, workers)
+    services = Services(store=store, scheduler=scheduler, auth=auth)
+    server = HTTPServer(make_app(services), max_body_size=MAX_BODY, idle_connection_timeout=300)
+    sockets = bind_sockets(args.port, args.host)
+    server.add_sockets(sockets)
+    port = sockets[0].getsockname()[1]
+    host = args.host
+    services.api_host = f"http://{host if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}"
+    state = data_dir / STATE_FILE
+    _write_state(state, {"pid": os.getpid(), "host": host, "port": port, "data_dir": str(data_dir)})
+    log.info(
+        "engine listening on %s:%d (data %s, concurrency limit %d)",
+        host,
+        port,
+        data_dir,
+        args.concurrency_limit,
+    )
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        server.stop()
+        shutdown = getattr(runtime, "shutdown", None)
+        if shutdown is not None:
+            shutdown()
+        scheduler.shutdown()
+        _remove_state(state)
+        log.info("engine stopped")
+
+
+def _write_state(path: Path, state: dict[str, Any]) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state))
+    os.replace(tmp, path)
+
+
+def _remove_state(path: Path) -> None:
+    try:
+        if json.loads(path.read_text()).get("pid") == os.getpid():
+            path.unlink()
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="jupyter-faas engine", description="The embedded OpenWhisk engine.")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""The services one engine process builds once and every handler reaches (``self.services``).
+
+Owns nothing but their wiring: the store, the scheduler, the key and namespace the engine accepts, and the
+address actions are told (``__OW_API_HOST``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..contract import GUEST_NAMESPACE
+from .scheduler import Scheduler
+from .store import Store
+
+__all__ = ["Services"]
+
+
+@dataclass
+class Services:
+    store: Store
+    scheduler: Scheduler
+    auth: str  # "uuid:key", compared with what Basic authentication supplies; never logged
+    namespace: str = GUEST_NAMESPACE
+    api_host: str = ""

@@ -1,0 +1,223 @@
+"""The engine's SQLite store: actions (with their code), activation records and their logs.
+
+One connection in WAL mode (``synchronous=NORMAL``) behind one lock, so the event loop and the scheduler's
+worker threads share it safely; statements are cached by sqlite3. An activation is written twice: a
+``pending`` row when it is accepted, and the record when it ends, so an activation in flight when the
+engine dies is found and closed at the next start (``recover``). Action documents are cached in memory
+(the engine is the only writer). What this module does not own: the record's shape (``records.py``) or
+any HTTP (``routes.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Store"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS actions (
+    path TEXT PRIMARY KEY,          -- "guest/name" or "guest/pkg/name"
+    namespace TEXT NOT NULL,        -- "guest" or "guest/pkg"
+    updated INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS actions_by_ns ON actions (namespace, updated DESC);
+CREATE TABLE IF NOT EXISTS activations (
+    id TEXT PRIMARY KEY,
+    namespace TEXT NOT NULL,
+    name TEXT NOT NULL,             -- "name" or "pkg/name": what the list's name filter matches
+    start INTEGER NOT NULL,
+    pending INTEGER NOT NULL,       -- 1 while in flight: not visible to GET
+    doc TEXT NOT NULL               -- the record without logs (pending: what recovery needs)
+);
+CREATE INDEX IF NOT EXISTS activations_by_start ON activations (namespace, pending, start DESC);
+CREATE TABLE IF NOT EXISTS logs (
+    id TEXT PRIMARY KEY,
+    lines TEXT NOT NULL
+);
+"""
+
+
+class Store:
+    """Actions and activations in ``<data_dir>/engine.db``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(
+            str(data_dir / "engine.db"), check_same_thread=False, isolation_level=None, cached_statements=64
+        )
+        self._lock = threading.Lock()
+        self._actions: dict[str, dict[str, Any]] = {}
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # actions ---------------------------------------------------------------------------------------------
+    def get_action(self, path: str) -> dict[str, Any] | None:
+        cached = self._actions.get(path)
+        if cached is not None:
+            return cached
+        with self._lock:
+            row = self._db.execute("SELECT doc FROM actions WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return None
+        doc: dict[str, Any] = json.loads(row[0])
+        self._actions[path] = doc
+        return doc
+
+    def put_action(self, path: str, doc: dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO actions (path, namespace, updated, doc) VALUES (?, ?, ?, ?)",
+                (path, doc["namespace"], doc["updated"], json.dumps(doc)),
+            )
+            self._actions[path] = doc
+
+    def delete_action(self, path: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM actions WHERE path = ?", (path,))
+            self._actions.pop(path, None)
+
+    def list_actions(self, namespace: str, skip: int, limit: int) -> list[dict[str, Any]]:
+        """Actions of a namespace and of its packages (``guest`` lists ``guest/pkg`` too), newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT doc FROM actions WHERE namespace = ? OR namespace LIKE ? ESCAPE '\\' "
+                "ORDER BY updated DESC LIMIT ? OFFSET ?",
+                (namespace, _like_prefix(namespace), limit, skip),
+            ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def count_actions(self, namespace: str, skip: int) -> int:
+        with self._lock:
+            (n,) = self._db.execute(
+                "SELECT COUNT(*) FROM actions WHERE namespace = ? OR namespace LIKE ? ESCAPE '\\'",
+                (namespace, _like_prefix(namespace)),
+            ).fetchone()
+        return max(0, int(n) - skip)
+
+    # activations -----------------------------------------------------------------------------------------
+    def add_pending(
+        self, activation_id: str, namespace: str, name: str, start: int, doc: dict[str, Any]
+    ) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO activations (id, namespace, name, start, pending, doc) "
+                "VALUES (?, ?, ?, ?, 1, ?)",
+                (activation_id, namespace, name, start, json.dumps(doc)),
+            )
+
+    def finish(self, record: dict[str, Any], logs: list[str]) -> None:
+        """Store the record (replacing its pending row) and its logs, in one transaction."""
+        doc = json.dumps({k: v for k, v in record.items() if k != "logs"})
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute(
+                    "UPDATE activations SET start = ?, pending = 0, doc = ? WHERE id = ?",
+                    (record["start"], doc, record["activationId"]),
+                )
+                self._db.execute(
+                    "INSERT OR REPLACE INTO logs (id, lines) VALUES (?, ?)",
+                    (record["activationId"], json.dumps(logs)),
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def pending(self) -> list[tuple[str, dict[str, Any]]]:
+        """Activations accepted but never finished (the engine stopped under them)."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, doc FROM activations WHERE pending = 1").fetchall()
+        return [(r[0], json.loads(r[1])) for r in rows]
+
+    def get_activation(
+        self, activation_id: str, namespace: str, *, with_logs: bool = True
+    ) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT doc FROM activations WHERE id = ? AND namespace = ? AND pending = 0",
+                (activation_id, namespace),
+            ).fetchone()
+            lines = None
+            if row is not None and with_logs:
+                lines = self._db.execute("SELECT lines FROM logs WHERE id = ?", (activation_id,)).fetchone()
+        if row is None:
+            return None
+        record: dict[str, Any] = json.loads(row[0])
+        record["logs"] = json.loads(lines[0]) if lines else []
+        return record
+
+    def list_activations(
+        self,
+        namespace: str,
+        *,
+        name: str | None,
+        since: int | None,
+        upto: int | None,
+        skip: int,
+        limit: int,
+        docs: bool,
+    ) -> list[dict[str, Any]]:
+        where, args = _filters(namespace, name, since, upto)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id, doc FROM activations WHERE {where} ORDER BY start DESC LIMIT ? OFFSET ?",
+                (*args, limit, skip),
+            ).fetchall()
+            logs: dict[str, list[str]] = {}
+            if docs and rows:
+                marks = ",".join("?" * len(rows))
+                for lid, lines in self._db.execute(
+                    f"SELECT id, lines FROM logs WHERE id IN ({marks})", [r[0] for r in rows]
+                ):
+                    logs[lid] = json.loads(lines)
+        out = []
+        for aid, doc in rows:
+            record = json.loads(doc)
+            if docs:
+                record["logs"] = logs.get(aid, [])
+            out.append(record)
+        return out
+
+    def count_activations(
+        self, namespace: str, *, name: str | None, since: int | None, upto: int | None, skip: int
+    ) -> int:
+        where, args = _filters(namespace, name, since, upto)
+        with self._lock:
+            (n,) = self._db.execute(f"SELECT COUNT(*) FROM activations WHERE {where}", args).fetchone()
+        return max(0, int(n) - skip)
+
+    def activation_ids(self) -> Iterable[str]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT id FROM activations WHERE pending = 0")]
+
+
+def _like_prefix(namespace: str) -> str:
+    return namespace.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
+
+
+def _filters(namespace: str, name: str | None, since: int | None, upto: int | None) -> tuple[str, list[Any]]:
+    where = ["namespace = ?", "pending = 0"]
+    args: list[Any] = [namespace]
+    if name:
+        where.append("name = ?")
+        args.append(name)
+    if since is not None:
+        where.append("start >= ?")
+        args.append(since)
+    if upto is not None:
+        where.append("start <= ?")
+        args.append(upto)
+    return " AND ".join(where), args
