@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ActionSpec", "RunOutcome", "RunRequest"]
+__all__ = ["ActionSpec", "RunOutcome", "RunRequest", "Runtime"]
 
 
 @dataclass(frozen=True)
@@ -72,3 +72,7 @@ class RunOutcome:
     wait_ms: int = 0  # from run() being called to a container being ready to work on it
     timeout: bool = False  # the activation hit its time limit
     memory_peak_bytes: int | None = None
+
+
+# Last: runtime.py imports the dataclasses above.
+from .runtime import Runtime  # noqa: E402

@@ -1,0 +1,90 @@
+"""Safe extraction of an action's zip: nothing is ever written outside the target folder.
+
+Rejects absolute names, ``..`` components, drive letters, symlinks and anything else that would resolve
+outside the folder (zip-slip), and caps the total uncompressed size (a zip bomb is refused before a
+byte is written). What this module does not own: building zips (``packaging.py``) or decoding base64.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from ..errors import ActionError
+
+__all__ = ["MAX_UNCOMPRESSED_BYTES", "extract_zip"]
+
+# A 48 MB code limit deflates to well under this; a bigger archive is a bomb, not an action.
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+_FIX = "Rebuild the zip with relative paths inside the action folder only (e.g. with jupyter-faas build)."
+
+
+def _reject(name: str, why: str) -> ActionError:
+    return ActionError(f"Unsafe zip entry {name!r}: {why}.", fix=_FIX)
+
+
+def _check(info: zipfile.ZipInfo, root: Path) -> Path:
+    name = info.filename
+    if "\x00" in name:
+        raise _reject(name, "the name contains a NUL byte")
+    normal = name.replace("\\", "/")
+    posix = PurePosixPath(normal)
+    if normal.startswith("/") or posix.is_absolute() or (len(normal) > 1 and normal[1] == ":"):
+        raise _reject(name, "absolute paths are not allowed")
+    if ".." in posix.parts:
+        raise _reject(name, "'..' components are not allowed")
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise _reject(name, "symbolic links are not allowed")
+    target = (root / posix).resolve()
+    if target != root and root not in target.parents:
+        raise _reject(name, "it resolves outside the action folder")
+    return target
+
+
+def extract_zip(data: bytes, target: Path, max_bytes: int = MAX_UNCOMPRESSED_BYTES) -> list[str]:
+    """Extract the zip ``data`` into ``target`` (created if needed); return the names extracted.
+
+    Raises ``ActionError`` (nothing written) for an unreadable zip, an unsafe entry or a zip whose
+    uncompressed size exceeds ``max_bytes``.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ActionError(
+            f"The action's code is not a valid zip archive: {exc}.",
+            fix="Upload a zip file (base64 in exec.code, binary true) or plain Python source.",
+        ) from exc
+    target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
+    with archive:
+        infos = archive.infolist()
+        total = sum(max(info.file_size, 0) for info in infos)
+        if total > max_bytes:
+            raise ActionError(
+                f"The action's zip expands to {total} bytes, more than the {max_bytes} allowed.",
+                fix="Remove large files from the zip, or move dependencies into an image (kind blackbox).",
+            )
+        plan = [(info, _check(info, root)) for info in infos]
+        written = 0
+        for info, path in plan:
+            if info.is_dir():
+                path.mkdir(parents=True, exist_ok=True)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(info) as src, open(path, "wb") as dst:
+                while chunk := src.read(1 << 20):
+                    written += len(chunk)
+                    if written > max_bytes:  # the header lied about the size
+                        raise ActionError(
+                            f"The action's zip expands to more than the {max_bytes} bytes allowed.",
+                            fix="Remove large files from the zip.",
+                        )
+                    dst.write(chunk)
+            mode = (info.external_attr >> 16) & 0o777
+            if mode & 0o100:
+                os.chmod(path, 0o755)
+    return [info.filename for info in infos]

@@ -1,0 +1,139 @@
+"""The launcher: what runs inside an action's process, as OpenWhisk's Python ``launcher.py`` does.
+
+Standard library only: it runs under the kind's interpreter (``python -I``), which must see the kind's
+packages and the action's ``virtualenv/``, never jupyter_faas nor the engine's site-packages.
+
+Protocol with the parent (``container.py``), one JSON object per line:
+
+* commands arrive on stdin: ``{"init": {"main", "env", "dir"}}`` once, then ``{"run": {"value": params,
+  "activation_id", "action_name", ...}}`` per activation;
+* answers go to fd 3: ``{"ok": true}`` or ``{"error": msg, "status": code}`` for an init, the action's
+  JSON result for a run (exactly what upstream's launcher writes);
+* the action's own output goes to the real fds 1 and 2; after every init and run the launcher writes
+  ``XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX`` on both, so the parent knows the logs are complete.
+
+The parent has already put the action in ``dir`` (``main__.py`` + files, as upstream's compile step
+leaves it). What this module does not own: limits, logs formatting, result checks (the parent does them).
+"""
+
+import json
+import os
+import sys
+import traceback
+
+SENTINEL = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX\n"
+# Upstream's go proxy answers, with OW_LOG_INIT_ERROR set (the details go to the logs).
+COMPILE_FAILED = "The action failed to generate or locate a binary. See logs for details."
+START_FAILED = "Cannot start action. Check logs for details."
+INIT_TWICE = "Cannot initialize the action more than once."
+
+
+def _end(out):
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.write(1, SENTINEL.encode())
+    os.write(2, SENTINEL.encode())
+
+
+def _answer(out, obj):
+    out.write(json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n")
+    out.flush()
+
+
+def _activate_virtualenv(folder):
+    """Run ``virtualenv/bin/activate_this.py`` as upstream does; False (reason on stderr) if invalid."""
+    venv = os.path.join(folder, "virtualenv")
+    if not os.path.isdir(venv):
+        return True
+    activate = os.path.join(venv, "bin", "activate_this.py")
+    if not os.path.exists(activate):
+        activate = os.path.join(venv, "Scripts", "activate_this.py")
+    if not os.path.exists(activate):
+        sys.stderr.write("Invalid virtualenv. Zip file does not include 'activate_this.py'.\n")
+        return False
+    try:
+        with open(activate) as f:
+            code = compile(f.read(), activate, "exec")
+        exec(code, {"__file__": activate})
+    except Exception:
+        traceback.print_exc(file=sys.stderr, limit=0)
+        return False
+    return True
+
+
+def _init(message):
+    """Load the action; return (main function or None, answer)."""
+    folder = message["dir"]
+    os.chdir(folder)
+    for key, value in (message.get("env") or {}).items():
+        os.environ[str(key)] = value if isinstance(value, str) else json.dumps(value)
+    if not _activate_virtualenv(folder):
+        return None, {"error": COMPILE_FAILED, "status": 502}
+    source = os.path.join(folder, "main__.py")
+    if not os.path.exists(source):
+        sys.stderr.write("Zip file does not include __main__.py\n")
+        return None, {"error": COMPILE_FAILED, "status": 502}
+    try:
+        with open(source, "rb") as f:
+            compile(f.read(), source, "exec")
+    except SyntaxError:
+        sys.stderr.write("".join(traceback.format_exception_only(*sys.exc_info()[:2])))
+        return None, {"error": COMPILE_FAILED, "status": 502}
+    sys.path.insert(0, folder)
+    name = message.get("main") or "main"
+    try:
+        import importlib
+
+        module = importlib.import_module("main__")
+        if not name.isidentifier() or not hasattr(module, name):
+            raise ImportError(f"cannot import name '{name}' from 'main__' ({source})")
+        return getattr(module, name), {"ok": True}
+    except BaseException:
+        traceback.print_exc(file=sys.stderr)
+        return None, {"error": START_FAILED, "status": 502}
+
+
+def _run(main, message):
+    env = os.environ
+    env.pop("__OW_API_KEY", None)
+    payload = {}
+    for key, value in message.items():
+        if key == "value":
+            payload = value
+        else:
+            env[f"__OW_{key.upper()}"] = value if isinstance(value, str) else str(value)
+    try:
+        res = main(payload)
+    except Exception as ex:
+        print(traceback.format_exc(), file=sys.stderr)
+        res = {"error": str(ex)}
+    return json.dumps(res, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def serve():
+    out = os.fdopen(int(sys.argv[1]) if len(sys.argv) > 1 else 3, "wb")
+    main = None
+    for line in sys.stdin.buffer:
+        command = json.loads(line)
+        if "init" in command:
+            if main is not None:
+                _answer(out, {"error": INIT_TWICE, "status": 403})
+                continue
+            main, answer = _init(command["init"])
+            _end(out)
+            _answer(out, answer)
+            if main is None:
+                out.close()
+                os._exit(1)
+        elif "run" in command:
+            if main is None:
+                _answer(out, {"error": "no action defined yet", "status": 500})
+                continue
+            data = _run(main, command["run"])  # an unserialisable result raises: the process exits
+            out.write(data)
+            out.flush()
+            _end(out)
+
+
+if __name__ == "__main__":
+    serve()

@@ -1,0 +1,182 @@
+"""The warm pool: idle containers per action revision, prewarmed stem cells per interpreter, reaping.
+
+A run takes an idle container of its ``spec.key`` (warm) or gets none (cold: the runtime initialises a
+stem cell or a fresh process). After success or an application error the container goes back idle; after
+a developer error it is destroyed. Idle containers are reaped after ``idle_timeout_s``; one stem cell per
+interpreter is kept ready (as OpenWhisk prewarms), so a cold start pays only the init. One background
+thread does the slow work (spawning stem cells, reaping, removing folders); the hot path only takes a
+lock. What this module does not own: what a container does (``container.py``), outcomes (``runtime.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from .container import Container
+
+__all__ = ["Pool"]
+
+
+def clean_env(venv_root: Path) -> dict[str, str]:
+    """The whole environment of an action process: nothing of the engine's (no keys, no PYTHONPATH)."""
+    return {
+        "PATH": f"{venv_root}/bin:/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "PYTHONIOENCODING": "UTF-8",
+    }
+
+
+class Pool:
+    def __init__(
+        self, work_dir: Path, idle_timeout_s: float, prewarm: bool = True, max_idle: int = 64
+    ) -> None:
+        self.folder = work_dir / "containers"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.idle_timeout_s = idle_timeout_s
+        self.prewarm = prewarm
+        self.max_idle = max_idle
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._idle: dict[str, list[Container]] = defaultdict(list)
+        self._busy: dict[str, int] = defaultdict(int)
+        self._stems: dict[Path, list[Container]] = defaultdict(list)
+        self._wanted: dict[Path, Path] = {}  # python -> venv root of interpreters to keep a stem cell for
+        self._trash: list[Container] = []
+        self._closed = False
+        self._thread = threading.Thread(target=self._maintain, name="jupyter-faas-pool", daemon=True)
+        self._thread.start()
+
+    # -- the hot path ------------------------------------------------------------------------------
+
+    def acquire(self, key: str) -> Container | None:
+        """An idle initialised container of ``key`` (most recently used first), or None."""
+        with self._lock:
+            self._busy[key] += 1
+            idle = self._idle.get(key)
+            while idle:
+                container = idle.pop()
+                if container.proc.poll() is None:
+                    return container
+                self._trash.append(container)
+            return None
+
+    def release(self, key: str, container: Container) -> None:
+        with self._lock:
+            self._busy[key] -= 1
+            if self._closed:
+                self._trash.append(container)
+                self._wake.notify()
+                return
+            container.last_used = time.monotonic()
+            self._idle[key].append(container)
+            if sum(len(v) for v in self._idle.values()) > self.max_idle:
+                self._evict_oldest()
+
+    def discard(self, key: str, container: Container | None) -> None:
+        """A run ended without a reusable container (developer error or never created)."""
+        with self._lock:
+            self._busy[key] -= 1
+            if container is not None:
+                container.kill()
+                self._trash.append(container)
+                self._wake.notify()
+
+    def spawn(self, python: Path, venv_root: Path) -> Container:
+        """A stem cell of ``python`` (prewarmed if one is ready, else spawned now)."""
+        with self._lock:
+            if self.prewarm and python not in self._wanted:
+                self._wanted[python] = venv_root
+            stems = self._stems.get(python)
+            stem = stems.pop() if stems else None
+            self._wake.notify()
+        if stem is not None and stem.proc.poll() is None:
+            return stem
+        return self._new(python, venv_root)
+
+    def _new(self, python: Path, venv_root: Path) -> Container:
+        folder = self.folder / f"c{os.getpid()}-{time.monotonic_ns()}"
+        return Container(python, folder, clean_env(venv_root))
+
+    # -- introspection -----------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        with self._lock:
+            keys = set(self._idle) | {k for k, v in self._busy.items() if v}
+            return {k: {"idle": len(self._idle.get(k, ())), "busy": self._busy.get(k, 0)} for k in keys}
+
+    def stem_count(self) -> int:
+        with self._lock:
+            return sum(len(v) for v in self._stems.values())
+
+    # -- background work ---------------------------------------------------------------------------
+
+    def _evict_oldest(self) -> None:
+        oldest_key, oldest = None, None
+        for key, containers in self._idle.items():
+            if containers and (oldest is None or containers[0].last_used < oldest.last_used):
+                oldest_key, oldest = key, containers[0]
+        if oldest_key is not None and oldest is not None:
+            self._idle[oldest_key].pop(0)
+            self._trash.append(oldest)
+            self._wake.notify()
+
+    def _maintain(self) -> None:
+        while True:
+            with self._lock:
+                if not self._closed:
+                    self._wake.wait(timeout=min(1.0, max(self.idle_timeout_s / 4, 0.05)))
+                if self._closed and not self._trash:
+                    return
+                now = time.monotonic()
+                for key in list(self._idle):
+                    keep = [c for c in self._idle[key] if now - c.last_used < self.idle_timeout_s]
+                    self._trash.extend(c for c in self._idle[key] if c not in keep)
+                    if keep:
+                        self._idle[key] = keep
+                    else:
+                        del self._idle[key]
+                trash, self._trash = self._trash, []
+                missing = (
+                    []
+                    if self._closed
+                    else [(p, r) for p, r in self._wanted.items() if not self._stems.get(p)]
+                )
+            for container in trash:
+                self._destroy(container)
+            for python, root in missing:
+                try:
+                    stem = self._new(python, root)
+                except OSError:
+                    continue
+                with self._lock:
+                    if self._closed:
+                        self._trash.append(stem)
+                    else:
+                        self._stems[python].append(stem)
+
+    @staticmethod
+    def _destroy(container: Container) -> None:
+        container.close()
+        shutil.rmtree(container.folder, ignore_errors=True)
+
+    def shutdown(self) -> None:
+        """Kill every container, idle, prewarmed and (when they return) busy ones; remove folders."""
+        with self._lock:
+            self._closed = True
+            for containers in self._idle.values():
+                self._trash.extend(containers)
+            for stems in self._stems.values():
+                self._trash.extend(stems)
+            self._idle.clear()
+            self._stems.clear()
+            self._wake.notify()
+        self._thread.join(timeout=30)
+        with self._lock:
+            trash, self._trash = self._trash, []
+        for container in trash:
+            self._destroy(container)

@@ -1,0 +1,179 @@
+"""``Runtime``: run one activation of an action as OpenWhisk's Python runtime would, and say how it went.
+
+``run(spec, request)`` is blocking and thread-safe: it takes a warm container of ``spec.key`` or starts a
+cold one (environment of the kind or image, action folder, init), runs the activation, turns what happened
+into a ``RunOutcome`` (status, result, upstream-format logs, timings) and gives the container back to the
+pool or destroys it. What this module does not own: the REST API and records (``engine/``), processes
+(``container.py``), pooling (``pool.py``), environments (``environments.py``, ``images.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from pathlib import Path
+
+from ..errors import ActionError, FaasError
+from . import ActionSpec, RunOutcome, RunRequest
+from . import messages as msg
+from .archive import extract_zip
+from .container import Container, Exchange, LogCollector, format_log_line
+from .environments import Environment, default_cache_dir, ensure_kind
+from .images import ImageNotFound, ImageStore
+from .pool import Pool
+
+__all__ = ["Runtime"]
+
+_MB = 1024 * 1024
+
+
+class Runtime:
+    """The runtime emulation: warm containers per action revision under ``work_dir``."""
+
+    def __init__(
+        self,
+        work_dir: Path,
+        cache_dir: Path | None = None,
+        idle_timeout_s: float = 600.0,
+        prewarm: bool = True,
+        max_idle: int = 64,
+    ) -> None:
+        self.work_dir = Path(work_dir)
+        self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+        self.images = ImageStore(self.cache_dir)
+        self._pool = Pool(self.work_dir, idle_timeout_s, prewarm=prewarm, max_idle=max_idle)
+
+    # -- public ------------------------------------------------------------------------------------
+
+    def prepare(self, kind: str, image: str | None = None) -> Environment:
+        """Build (once) the environment of ``kind`` (or of ``image`` for blackbox); raises ``FaasError``."""
+        if kind == "blackbox":
+            if not image:
+                raise ActionError("A blackbox action needs an image.", fix="Set exec.image.")
+            return self.images.environment(image)
+        return ensure_kind(kind, self.cache_dir)
+
+    def run(self, spec: ActionSpec, request: RunRequest) -> RunOutcome:
+        """Run one activation (blocking; thread-safe). Never raises for anything the action does."""
+        called = time.time()
+        logs = LogCollector(max(spec.logs_mb, 0) * _MB)
+        container = self._pool.acquire(spec.key)
+        init_ms: int | None = None
+        if container is None:
+            start = time.time()
+            try:
+                env = self.prepare(spec.kind, spec.image)
+            except ImageNotFound:
+                self._pool.discard(spec.key, None)
+                return self._failed(called, 2, msg.image_pull_error(spec.image or ""), logs)
+            except FaasError as exc:
+                self._pool.discard(spec.key, None)
+                logs.add("stderr", str(exc).encode(), time.time_ns())
+                return self._failed(called, 3, f"{msg.RESOURCE_PROVISION_ERROR} {exc}", logs)
+            container = self._pool.spawn(env.python, env.root)
+            start = time.time()
+            exchange = self._init(container, spec, logs)
+            init_ms = int((time.time() - start) * 1000)
+            if exchange.status != 0:
+                self._pool.discard(spec.key, container)
+                return RunOutcome(
+                    status_code=exchange.status,
+                    result=exchange.result,
+                    logs=logs.finish(exchange.status == 2),
+                    start_ms=int(start * 1000),
+                    end_ms=int(time.time() * 1000),
+                    init_ms=init_ms,
+                    wait_ms=int((start - called) * 1000),
+                    timeout=exchange.timeout,
+                    memory_peak_bytes=container.memory_peak,
+                )
+        else:
+            start = time.time()
+        deadline_ms = int(time.time() * 1000) + spec.timeout_ms
+        fields = {
+            "value": request.params,
+            "namespace": request.namespace,
+            "action_name": request.action_name,
+            "action_version": request.action_version,
+            "activation_id": request.activation_id,
+            "transaction_id": request.transaction_id,
+            "api_host": request.api_host,
+            "deadline": str(deadline_ms),
+        }
+        if request.api_key:
+            fields["api_key"] = request.api_key
+        exchange = container.run(fields, spec.timeout_ms, logs)
+        end = time.time()
+        if exchange.fatal:
+            self._pool.discard(spec.key, container)
+        else:
+            self._pool.release(spec.key, container)
+        return RunOutcome(
+            status_code=exchange.status,
+            result=exchange.result,
+            logs=logs.finish(exchange.status == 2),
+            start_ms=int(start * 1000),
+            end_ms=int(end * 1000),
+            init_ms=init_ms,
+            wait_ms=int((start - called) * 1000),
+            timeout=exchange.timeout,
+            memory_peak_bytes=container.memory_peak,
+        )
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{key: {"idle": n, "busy": m}}`` for every revision with containers (tests, the engine)."""
+        return self._pool.counts()
+
+    def warm_count(self, key: str) -> int:
+        """Idle (warm) containers of ``key``."""
+        return self._pool.counts().get(key, {}).get("idle", 0)
+
+    def stem_count(self) -> int:
+        """Prewarmed launcher processes waiting for an action."""
+        return self._pool.stem_count()
+
+    def shutdown(self) -> None:
+        """Kill every container and remove their folders. Runs in flight fail as crashed."""
+        self._pool.shutdown()
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _init(self, container: Container, spec: ActionSpec, logs: LogCollector) -> Exchange:
+        try:
+            if spec.binary:
+                try:
+                    data = base64.b64decode(spec.code, validate=False)
+                except (binascii.Error, ValueError) as exc:
+                    raise ActionError(f"cannot decode the request: {exc}") from exc
+                extract_zip(data, container.action_dir)
+                main = container.action_dir / "__main__.py"
+                if main.exists():
+                    main.rename(container.action_dir / "main__.py")
+                else:
+                    exe = container.action_dir / "exec"
+                    if exe.exists():
+                        exe.rename(container.action_dir / "main__.py")
+            else:
+                (container.action_dir / "main__.py").write_text(spec.code, encoding="utf-8")
+        except (ActionError, OSError) as exc:
+            text = exc.message if isinstance(exc, ActionError) else str(exc)
+            logs.add("stderr", text.encode(), time.time_ns())
+            return Exchange(2, {"error": msg.COMPILE_FAILED})
+        env = {str(k): str(v) for k, v in (spec.env or {}).items()}
+        return container.init(spec.main or "main", env, spec.memory_mb * _MB, spec.timeout_ms, logs)
+
+    @staticmethod
+    def _failed(called: float, status: int, error: str, logs: LogCollector) -> RunOutcome:
+        now = int(time.time() * 1000)
+        lines = logs.finish(status == 2)
+        if status == 3 and not lines:
+            lines = [format_log_line("stderr", error)]
+        return RunOutcome(
+            status_code=status,
+            result={"error": error},
+            logs=lines,
+            start_ms=now,
+            end_ms=now,
+            wait_ms=int(now - called * 1000),
+        )
