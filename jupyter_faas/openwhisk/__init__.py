@@ -1,0 +1,31 @@
+"""The OpenWhisk REST client, shaped like openwhisk-client-js: ``Client(config)`` with one object per
+resource (``.actions``, ``.activations``, ``.namespaces``), one ``request()`` owning HTTP, and pure name
+parsing. It works against any OpenWhisk and the embedded engine alike.
+
+Modules: ``client.py`` (request, auth, TLS, retries, errors), ``names.py`` (qualified names),
+``actions.py`` (CRUD, invoke), ``invocation.py`` (the handle of one invocation), ``activations.py``
+(records, waiting, polling), ``mapping.py`` (map over many inputs), ``namespaces.py``.
+"""
+
+from __future__ import annotations
+
+from .actions import check_payload
+from .activations import PollSchedule
+from .client import ACTIVATION_ID_HEADER, Client, Reply
+from .invocation import Invocation, check_record
+from .mapping import MapFailure, MapResult
+from .names import QualifiedName, parse_name
+
+__all__ = [
+    "ACTIVATION_ID_HEADER",
+    "Client",
+    "Invocation",
+    "MapFailure",
+    "MapResult",
+    "PollSchedule",
+    "QualifiedName",
+    "Reply",
+    "check_payload",
+    "check_record",
+    "parse_name",
+]

@@ -1,0 +1,237 @@
+"""Actions: ``create``/``update``/``get``/``delete``/``list`` and ``invoke`` (blocking or not), plus ``map``.
+
+Bodies follow the REST contract: ``exec{kind, code, main, image}``, ``limits{timeout, memory, logs}``,
+``parameters``/``annotations`` as ``[{key, value}]``. Sizes are checked before anything is sent: a payload
+or parameters over 1 MB, or code over 48 MB as base64, fail here with the numbers. A blocking invoke that
+the server demotes to 202 keeps going by polling the activation (``invocation.py``).
+What this module does not own: HTTP (``client.py``), waiting for records (``activations.py``), many
+invocations at once (``mapping.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..contract import BLOCKING_WAIT_MS, MAX_CODE_BYTES, MAX_PAYLOAD_BYTES, base64_size
+from ..errors import ActivationFailed, ActivationTimeout, RequestTooLarge
+from .activations import DEFAULT_WAIT_S
+from .invocation import Invocation, check_record
+from .names import QualifiedName, parse_name
+
+if TYPE_CHECKING:
+    from .client import Client
+    from .mapping import MapResult
+
+__all__ = ["Actions", "check_payload"]
+
+_MB = 1024 * 1024
+
+
+def check_payload(value: Any, what: str) -> None:
+    """Refuse, before sending, a JSON value over OpenWhisk's 1 MB limit."""
+    size = len(json.dumps(value, separators=(",", ":")).encode("utf-8"))
+    if size > MAX_PAYLOAD_BYTES:
+        raise RequestTooLarge(
+            f"The {what} is {size} bytes ({size / _MB:.2f} MB), over OpenWhisk's limit of "
+            f"{MAX_PAYLOAD_BYTES} bytes (1 MB); nothing was sent.",
+            fix="Pass large inputs by reference (a URL or object-store key) and fetch them in the action.",
+            status=413,
+        )
+
+
+def _key_values(values: Mapping[str, Any] | None) -> list[dict[str, Any]] | None:
+    return None if values is None else [{"key": k, "value": v} for k, v in values.items()]
+
+
+class Actions:
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def _name(self, name: str | QualifiedName) -> QualifiedName:
+        return name if isinstance(name, QualifiedName) else parse_name(name, self.client.namespace)
+
+    def _path(self, qn: QualifiedName) -> str:
+        return f"namespaces/{qn.namespace}/actions/{qn.path}"
+
+    def list(
+        self, *, limit: int | None = None, skip: int | None = None, namespace: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Action summaries (no code), newest first."""
+        params = {"limit": limit, "skip": skip}
+        path = f"namespaces/{namespace or self.client.namespace}/actions"
+        return list(self.client.request("GET", path, params=params).body or [])
+
+    def get(self, name: str | QualifiedName, *, code: bool = True) -> dict[str, Any]:
+        qn = self._name(name)
+        params = None if code else {"code": False}
+        return dict(self.client.request("GET", self._path(qn), params=params, what=f"action {qn}").body)
+
+    def delete(self, name: str | QualifiedName) -> dict[str, Any]:
+        qn = self._name(name)
+        return dict(self.client.request("DELETE", self._path(qn), what=f"action {qn}").body)
+
+    def create(
+        self,
+        name: str | QualifiedName,
+        code: str | bytes | None = None,
+        *,
+        kind: str | None = "python:default",
+        main: str | None = None,
+        image: str | None = None,
+        memory: int | None = None,
+        timeout: int | None = None,
+        logs: int | None = None,
+        limits: Mapping[str, int] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        annotations: Mapping[str, Any] | None = None,
+        overwrite: bool = False,
+    ) -> dict[str, Any]:
+        """PUT an action: ``code`` is source or zip bytes (sent as base64); ``image`` means ``blackbox``.
+
+        ``timeout`` is in ms, ``memory`` and ``logs`` in MB, as in the REST API. With ``overwrite`` this is
+        an update: fields left ``None`` keep their values on the server.
+        """
+        qn = self._name(name)
+        body: dict[str, Any] = {}
+        exec_: dict[str, Any] = {}
+        if image:
+            exec_.update(kind="blackbox", image=image)
+        elif kind and (code is not None or not overwrite):
+            exec_["kind"] = kind
+        if code is not None:
+            exec_["code"] = self._encode(code)
+        if main:
+            exec_["main"] = main
+        if exec_:
+            if "kind" not in exec_:
+                exec_["kind"] = kind or "python:default"
+            body["exec"] = exec_
+        merged = {
+            **(limits or {}),
+            **{k: v for k, v in (("memory", memory), ("timeout", timeout), ("logs", logs))},
+        }
+        merged = {k: v for k, v in merged.items() if v is not None}
+        if merged:
+            body["limits"] = merged
+        if parameters is not None:
+            check_payload(_key_values(parameters), "parameters")
+            body["parameters"] = _key_values(parameters)
+        if annotations is not None:
+            check_payload(_key_values(annotations), "annotations")
+            body["annotations"] = _key_values(annotations)
+        params = {"overwrite": True} if overwrite else None
+        reply = self.client.request("PUT", self._path(qn), params=params, json=body, what=f"action {qn}")
+        return dict(reply.body)
+
+    def update(
+        self, name: str | QualifiedName, code: str | bytes | None = None, **options: Any
+    ) -> dict[str, Any]:
+        """``create(..., overwrite=True)``: creates or updates; absent fields keep their values."""
+        return self.create(name, code, overwrite=True, **options)
+
+    @staticmethod
+    def _encode(code: str | bytes) -> str:
+        if isinstance(code, bytes):
+            size = base64_size(len(code))
+            if size > MAX_CODE_BYTES:
+                raise RequestTooLarge(
+                    f"The zip is {len(code)} bytes ({len(code) / _MB:.1f} MB), {size} bytes "
+                    f"({size / _MB:.1f} MB) as base64: over OpenWhisk's code limit of {MAX_CODE_BYTES} bytes "
+                    f"(48 MB of base64), by {size - MAX_CODE_BYTES} bytes; nothing was sent.",
+                    fix="Run the build's size plan: it says which dependencies to move into a blackbox image "
+                    "(kind blackbox, --docker IMAGE) so that the zip keeps only code and model files.",
+                    status=413,
+                )
+            return base64.b64encode(code).decode("ascii")
+        size = len(code.encode("utf-8"))
+        if size > MAX_CODE_BYTES:
+            raise RequestTooLarge(
+                f"The code is {size} bytes, over OpenWhisk's limit of {MAX_CODE_BYTES}; nothing was sent.",
+                fix="Ship it as a zip built by the build's size plan.",
+                status=413,
+            )
+        return code
+
+    # -- invoking ----------------------------------------------------------------------------------------
+
+    def invoke(
+        self,
+        name: str | QualifiedName,
+        params: Mapping[str, Any] | None = None,
+        *,
+        blocking: bool = False,
+        result: bool = False,
+        timeout: float | None = DEFAULT_WAIT_S,
+        wait: float | None = None,
+    ) -> Any:
+        """Invoke ``name`` with ``params``.
+
+        Non-blocking: an ``Invocation`` handle at once. Blocking: the activation record (or, with
+        ``result``, only ``response.result``); if the server answers 202 because the action outlived its
+        blocking wait (``wait`` seconds, at most 60), the activation is polled by id until done or until
+        ``timeout`` seconds have passed (``ActivationTimeout`` with the id). A failed activation raises
+        ``ActivationFailed`` carrying the record and its id.
+        """
+        qn = self._name(name)
+        payload = dict(params or {})
+        check_payload(payload, "invoke payload")
+        started = time.monotonic()
+        path = self._path(qn)
+        what = f"action {qn}"
+        if not blocking:
+            reply = self.client.request("POST", path, params={"blocking": False}, json=payload, what=what)
+            activation_id = (reply.body or {}).get("activationId") or reply.activation_id
+            return Invocation(self.client, qn, str(activation_id), started=started)
+        wait_ms = BLOCKING_WAIT_MS if wait is None else int(max(1, min(wait * 1000, BLOCKING_WAIT_MS)))
+        if timeout is not None:
+            wait_ms = int(max(1, min(wait_ms, timeout * 1000)))
+        query = {
+            "blocking": True,
+            "result": result or None,
+            "timeout": wait_ms if wait_ms < BLOCKING_WAIT_MS else None,
+        }
+        try:
+            reply = self.client.request(
+                "POST", path, params=query, json=payload, what=what, timeout=wait_ms / 1000 + 15
+            )
+        except ActivationFailed as exc:
+            if exc.details is not None and not result and isinstance(exc.details, dict):
+                self.client.activations.remember(exc.details)
+            raise
+        if reply.status == 200:
+            if not result:
+                self.client.activations.remember(reply.body)
+            return reply.body
+        # 202: the server stopped waiting; the activation goes on. Follow it by id.
+        activation_id = str((reply.body or {}).get("activationId") or reply.activation_id)
+        handle = Invocation(self.client, qn, activation_id, started=started)
+        remaining = None if timeout is None else timeout - (time.monotonic() - started)
+        if remaining is not None and remaining <= 0:
+            raise ActivationTimeout(
+                f"Activation {activation_id} of {qn} did not finish within {timeout:g} s.",
+                fix=f"It may still be running: see `jupyter-faas activation get {activation_id}` later.",
+                activation_id=activation_id,
+            )
+        record = handle.wait(timeout, check=False)
+        check_record(record)
+        return record["response"]["result"] if result else record
+
+    def map(
+        self,
+        name: str | QualifiedName,
+        inputs: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = 8,
+        progress: bool = True,
+        timeout: float | None = DEFAULT_WAIT_S,
+    ) -> MapResult:
+        """Invoke ``name`` once per input, ``concurrency`` at a time; results in input order."""
+        from .mapping import run_map
+
+        return run_map(
+            self, self._name(name), inputs, concurrency=concurrency, progress=progress, timeout=timeout
+        )
