@@ -1,0 +1,103 @@
+"""``jupyter-faas config``: the resolved apihost, masked auth, namespace and TLS setting, and where each came
+from. Also the connection options every client verb shares (``--apihost``, ``-u/--auth``,
+``--namespace``, ``-i/--insecure``, as ``wsk`` spells them) and the one place that builds a ``Client``
+from them. What this module does not own: resolution itself (``jupyter_faas.config``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ..config import EMBEDDED, Config, resolve
+from ..contract import DEFAULT_PORT, GUEST_KEY
+from ..errors import ConfigError
+
+__all__ = ["add_connection_arguments", "client_from", "config_from", "print_json", "register", "say"]
+
+
+def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection (default: __OW_* variables, WSK_CONFIG_FILE, ~/.wskprops)")
+    group.add_argument("--apihost", help="OpenWhisk API host, e.g. https://host or 127.0.0.1:3233")
+    group.add_argument(
+        "-u", "--auth", help="authorization key uuid:key (prefer ~/.wskprops: argv is visible)"
+    )
+    group.add_argument("--namespace", help="namespace (default: the key's own, `_`)")
+    group.add_argument(
+        "-i",
+        "--insecure",
+        action="store_true",
+        default=None,
+        help="do not verify the server's TLS certificate",
+    )
+
+
+def config_from(args: argparse.Namespace, *, start_engine: bool = True) -> Config:
+    return resolve(
+        apihost=getattr(args, "apihost", None),
+        auth=getattr(args, "auth", None),
+        namespace=getattr(args, "namespace", None),
+        insecure=getattr(args, "insecure", None),
+        start_engine=start_engine,
+    )
+
+
+def client_from(args: argparse.Namespace) -> Any:
+    from ..openwhisk import Client
+
+    return Client(config_from(args))
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def say(message: str) -> None:
+    """Status lines go to stderr, so stdout stays the data (JSON, tables) a script can read."""
+    print(message, file=sys.stderr)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "config",
+        help="show the resolved apihost, auth (masked), namespace, and which source won",
+        description="Show the configuration the client verbs use and where each value comes from: "
+        "arguments, then __OW_API_HOST / __OW_API_KEY / __OW_NAMESPACE / __OW_IGNORE_CERTS, then the "
+        "file named by WSK_CONFIG_FILE or ~/.wskprops, then the embedded engine.",
+    )
+    add_connection_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(func=_show)
+
+
+def _show(args: argparse.Namespace) -> int:
+    try:
+        config = config_from(args, start_engine=False)
+        rows = config.describe()
+    except ConfigError as exc:
+        if "No OpenWhisk is configured" not in exc.message:
+            raise
+        # Nothing configured: say what would be used, without starting anything.
+        config = config_from(
+            argparse.Namespace(
+                apihost=f"http://127.0.0.1:{DEFAULT_PORT}",
+                auth=getattr(args, "auth", None) or GUEST_KEY,
+                namespace=getattr(args, "namespace", None),
+                insecure=getattr(args, "insecure", None),
+            ),
+            start_engine=False,
+        )
+        rows = config.describe()
+        rows[0] = (rows[0][0], rows[0][1], f"{EMBEDDED}, started on first use")
+        if not getattr(args, "auth", None):
+            rows[1] = (rows[1][0], rows[1][1], EMBEDDED)
+    if args.json:
+        print_json({name: {"value": value, "source": source} for name, value, source in rows})
+        return 0
+    width = max(len(name) for name, _, _ in rows)
+    value_width = max(len(value) for _, value, _ in rows)
+    for name, value, source in rows:
+        print(f"{name.ljust(width)}  {value.ljust(value_width)}  ({source})")
+    return 0
