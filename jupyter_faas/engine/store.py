@@ -93,7 +93,7 @@ class Store:
         with self._lock:
             rows = self._db.execute(
                 "SELECT doc FROM actions WHERE namespace = ? OR namespace LIKE ? ESCAPE '\\' "
-                "ORDER BY updated DESC LIMIT ? OFFSET ?",
+                "ORDER BY updated DESC, rowid DESC LIMIT ? OFFSET ?",
                 (namespace, _like_prefix(namespace), limit, skip),
             ).fetchall()
         return [json.loads(r[0]) for r in rows]
@@ -173,7 +173,7 @@ class Store:
         where, args = _filters(namespace, name, since, upto)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT id, doc FROM activations WHERE {where} ORDER BY start DESC LIMIT ? OFFSET ?",
+                f"SELECT id, doc FROM activations WHERE {where} ORDER BY start DESC, rowid DESC LIMIT ? OFFSET ?",
                 (*args, limit, skip),
             ).fetchall()
             logs: dict[str, list[str]] = {}

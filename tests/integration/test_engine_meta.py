@@ -1,0 +1,103 @@
+"""The engine's descriptive routes, authentication and routing errors, over real HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from conftest import OwSession
+
+from jupyter_faas.contract import GUEST_KEY
+from jupyter_faas.engine.app import ROUTES
+
+AUTH_MISSING = "The resource requires authentication, which was not supplied with the request"
+AUTH_INVALID = "The supplied authentication is invalid"
+REALM = 'Basic realm="OpenWhisk secure realm"'
+
+
+def _error(r: requests.Response, status: int) -> str:
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == {"error", "code"}
+    assert re.fullmatch(r"[0-9a-zA-Z]{32}", body["code"])
+    return str(body["error"])
+
+
+def test_api_info_needs_no_auth(engine):
+    r = requests.get(engine.url)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["description"] == "OpenWhisk API"
+    assert body["api_version"] == "1.0.0" and body["api_version_path"] == "v1"
+    assert {"build", "buildno", "swagger_paths"} <= set(body)
+
+
+def test_root_info_lists_limits_and_runtimes(engine):
+    body = requests.get(engine.apihost + "/").json()
+    assert body["api_paths"] == ["/api/v1"]
+    assert body["limits"]["concurrent_actions"] == 30
+    assert body["limits"]["max_action_memory"] == 512 * 1024 * 1024
+    kinds = [r["kind"] for r in body["runtimes"]["python"]]
+    assert kinds == ["python:3.10", "python:3.11"]
+    assert [r["kind"] for r in body["runtimes"]["python"] if r["default"]] == ["python:3.10"]
+
+
+def test_missing_auth_is_401_with_challenge(engine):
+    r = requests.get(engine.url + "/namespaces")
+    assert _error(r, 401) == AUTH_MISSING
+    assert r.headers["WWW-Authenticate"] == REALM
+
+
+@pytest.mark.parametrize("auth", [("23bc46b1-71f6-4ed5-8c54-816aa4f8c502", "wrong"), ("nobody", "x")])
+def test_wrong_auth_is_401(engine, auth):
+    r = requests.get(engine.url + "/namespaces", auth=auth)
+    assert _error(r, 401) == AUTH_INVALID
+    assert r.headers["WWW-Authenticate"] == REALM
+
+
+def test_every_route_but_the_two_info_routes_requires_auth(engine):
+    samples = {"([^/]+)": "x", "(result|logs)": "logs"}
+    open_routes = {r"/", r"/api/v1/?"}
+    checked = 0
+    for pattern, _handler in ROUTES:
+        path = pattern.replace("/?", "")
+        for group, value in samples.items():
+            path = path.replace(group, value)
+        for method in ("GET", "PUT", "POST", "DELETE"):
+            r = requests.request(method, engine.apihost + path, json={})
+            if pattern in open_routes:
+                continue
+            assert r.status_code == 401, (method, path, r.text)
+            checked += 1
+    assert checked >= 4 * (len(ROUTES) - 2)
+
+
+def test_namespaces_and_limits(ow: OwSession):
+    assert ow.get(ow.engine.url + "/namespaces").json() == ["guest"]
+    limits = ow.get(ow.ns("limits")).json()
+    assert limits["concurrentInvocations"] == 30
+    assert (limits["minActionMemory"], limits["maxActionMemory"]) == (128, 512)
+    assert (limits["minActionTimeout"], limits["maxActionTimeout"]) == (100, 300000)
+
+
+def test_other_namespace_is_403(ow: OwSession):
+    r = ow.get(ow.engine.url + "/namespaces/someone/actions")
+    assert _error(r, 403) == "The supplied authentication is not authorized to access 'someone'."
+    r = ow.get(ow.engine.url + "/namespaces/someone/actions/foo")
+    assert _error(r, 403) == "The supplied authentication is not authorized to access 'someone/foo'."
+    assert ow.get(ow.engine.url + "/namespaces/guest/actions").status_code == 200
+
+
+def test_unknown_route_is_404_and_wrong_method_405(ow: OwSession):
+    assert _error(ow.get(ow.ns("nothing-here")), 404) == "The requested resource could not be found."
+    r = ow.delete(ow.ns("actions"))
+    assert _error(r, 405) == "HTTP method not allowed, supported methods: GET"
+
+
+def test_the_key_never_reaches_the_log(ow: OwSession):
+    ow.get(ow.ns("actions"))
+    text = (ow.engine.data_dir / "engine.log").read_text()
+    key = GUEST_KEY.partition(":")[2]
+    assert "GET /api/v1/namespaces/_/actions" in text
+    assert key not in text and "Authorization" not in text
