@@ -1,0 +1,150 @@
+"""The build service: capture -> requirements -> codegen -> package (with its size plan), in one call.
+
+``build(source, options)`` is what the magics, the CLI and the sidebar call. ``source`` is a notebook
+path, a live IPython shell, or a list of ``Cell``. It writes ``__main__.py``, ``<name>.zip`` and, for the
+image plan, ``image/Dockerfile`` + ``image/requirements.txt`` into the output folder, times each stage,
+and returns a ``BuildResult`` whose ``summary()`` is what every entry point prints. It also owns the
+action's annotations (the package hash and provenance, never a secret). It does not test
+(``local_test.py``) nor deploy (``deploy.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .capture import Capture, Cell, capture_from_cells, capture_from_kernel, capture_from_notebook
+from .codegen import CodegenOptions, generate
+from .contract import KINDS
+from .errors import BuildError
+from .packaging import Package, build_package
+from .packaging.virtualenv import cache_dir
+from .requirements import Requirements, resolve_requirements
+
+__all__ = ["HASH_ANNOTATION", "BuildOptions", "BuildResult", "action_annotations", "build", "default_kind"]
+
+HASH_ANNOTATION = "jupyter-faas/sha256"
+
+
+def default_kind() -> str:
+    """The kind matching this Python (the pins are this Python's versions), else the newest kind."""
+    mine = f"python:{sys.version_info[0]}.{sys.version_info[1]}"
+    return mine if mine in KINDS else sorted(KINDS)[-1]
+
+
+@dataclass
+class BuildOptions:
+    """Everything ``jupyter-faas build`` and ``%%faas_deploy`` take."""
+
+    class_name: str
+    name: str | None = None  # action name; default: the class name in kebab-case
+    method: str | None = None
+    kind: str | None = None  # python:3.10 | python:3.11 (default: this Python's)
+    image: str | None = None  # asks for the image plan with this image name
+    memory: int | None = None
+    timeout: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)  # default parameters of the action
+    requirements: Sequence[str] = ()
+    include: Sequence[str] = ()
+    test_args: dict[str, Any] | None = None
+    no_test: bool = False
+    timings: bool = False  # per-stage timings in each result
+    output: Path | None = None
+
+
+@dataclass
+class BuildResult:
+    options: BuildOptions
+    name: str
+    capture: Capture
+    requirements: Requirements
+    main_py: Path
+    package: Package
+    output: Path
+    seconds: dict[str, float]  # stage -> wall time
+
+    def summary(self) -> str:
+        stages = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in self.seconds.items())
+        return "\n".join(
+            [
+                self.capture.report(),
+                f"Requirements ({self.requirements.kind}):",
+                self.requirements.describe(),
+                self.package.describe(),
+                f"Wrote {self.main_py}, {self.package.zip_path}"
+                + (", image/" if self.package.image_dir else ""),
+                f"Build times: {stages}",
+            ]
+        )
+
+
+def _action_name(class_name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", class_name).lower()
+
+
+def _capture(source: Any, options: BuildOptions) -> Capture:
+    kwargs: dict[str, Any] = {"method": options.method, "include": options.include}
+    if isinstance(source, str | Path):
+        return capture_from_notebook(source, options.class_name, **kwargs)
+    if isinstance(source, Sequence) and all(isinstance(c, Cell) for c in source):
+        return capture_from_cells(list(source), options.class_name, base_dir=Path.cwd(), **kwargs)
+    if hasattr(source, "user_ns"):
+        return capture_from_kernel(source, options.class_name, **kwargs)
+    raise BuildError(
+        f"Cannot build from {type(source).__name__}.", fix="Give a notebook path, cells or a shell."
+    )
+
+
+def build(source: Any, options: BuildOptions) -> BuildResult:
+    """Build the action for ``options.class_name`` from ``source``; raises ``FaasError`` subclasses."""
+    if options.image and options.kind == "blackbox":
+        options.kind = None
+    kind = options.kind or default_kind()
+    if kind == "blackbox":
+        raise BuildError(
+            "--kind blackbox needs an image.", fix="Give --image IMAGE instead of --kind blackbox."
+        )
+    if kind not in KINDS:
+        raise BuildError(f"Unknown kind {kind}.", fix=f"Use one of {', '.join(sorted(KINDS))} or --image.")
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    capture = _capture(source, options)
+    seconds["capture"] = time.perf_counter() - start
+    name = options.name or _action_name(options.class_name)
+
+    start = time.perf_counter()
+    requirements = resolve_requirements(capture.imports, kind, options.requirements)
+    seconds["requirements"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    main_py = generate(capture, CodegenOptions(timings=options.timings))
+    seconds["codegen"] = time.perf_counter() - start
+
+    output = Path(options.output) if options.output else cache_dir() / "builds" / name
+    output.mkdir(parents=True, exist_ok=True)
+    main_path = output / "__main__.py"
+    if not main_path.is_file() or main_path.read_text() != main_py:
+        main_path.write_text(main_py)
+    start = time.perf_counter()
+    package = build_package(
+        main_py, capture.modules + capture.files, requirements,
+        name=name, kind=kind, output_dir=output, image=options.image,
+    )  # fmt: skip
+    seconds["package"] = time.perf_counter() - start
+    return BuildResult(options, name, capture, requirements, main_path, package, output, seconds)
+
+
+def action_annotations(result: BuildResult) -> dict[str, Any]:
+    """The action annotations that record what was deployed and where it came from (no secrets)."""
+    return {
+        HASH_ANNOTATION: result.package.sha256,
+        "jupyter-faas/notebook": result.capture.source,
+        "jupyter-faas/cells": result.capture.cell_ids,
+        "jupyter-faas/class": f"{result.capture.class_name}.{result.capture.method.name}",
+        "jupyter-faas/plan": result.package.plan.choice,
+    }

@@ -1,0 +1,201 @@
+"""What travels with the captured code besides itself: imported modules and the files it reads.
+
+Owns classifying every import of the captured code (standard library, third-party, or a local module in
+the notebook's folder), collecting local modules (followed transitively through their own imports) and
+data files (named with ``--include``, or existing relative paths in the captured string constants).
+It does not map imports to distributions (``requirements.py``) nor zip anything (``packaging/``).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import CaptureError
+
+__all__ = ["BundledFile", "ImportRef", "classify", "find_data_files", "find_imports", "included_files"]
+
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+_SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", ".git"}
+
+
+@dataclass(frozen=True)
+class ImportRef:
+    """One import of the captured code or of a bundled local module."""
+
+    module: str  # as imported: "PIL.Image"
+    origin: str  # "stdlib" | "third-party" | "local" | "future"
+    where: str  # "cell 2 (id ab12), line 3" or "helpers.py, line 1"
+    optional: bool = False  # inside `try: ... except ImportError:` (a fallback may be missing)
+
+    @property
+    def top(self) -> str:
+        return self.module.split(".")[0]
+
+
+@dataclass(frozen=True)
+class BundledFile:
+    """A file copied into the zip: where it goes (``arcname``), where it comes from, and why."""
+
+    arcname: str  # posix path inside the zip, relative to the action folder
+    path: Path
+    reason: str
+
+
+def classify(top: str, base_dir: Path | None) -> str:
+    """Where an imported top-level module comes from."""
+    if top == "__future__":
+        return "future"
+    if top in sys.stdlib_module_names or top in sys.builtin_module_names:
+        return "stdlib"
+    if base_dir is not None and _local_path(top, base_dir) is not None:
+        return "local"
+    return "third-party"
+
+
+def _local_path(top: str, base_dir: Path) -> Path | None:
+    file = base_dir / f"{top}.py"
+    if file.is_file():
+        return file
+    folder = base_dir / top
+    if folder.is_dir() and any(folder.glob("*.py")):
+        return folder
+    return None
+
+
+def _catches_import_error(node: ast.Try) -> bool:
+    for handler in node.handlers:
+        names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        for name in names:
+            if name is None or (isinstance(name, ast.Name) and name.id in _IMPORT_ERRORS):
+                return True
+    return False
+
+
+def _imports_in(tree: ast.AST, only: set[str] | None = None) -> Iterable[tuple[str, int, bool]]:
+    """``(module, line, optional)`` for each import in ``tree``; optional: under ``except ImportError``."""
+
+    def visit(node: ast.AST, optional: bool) -> Iterable[tuple[str, int, bool]]:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if only is None or node is not tree or (alias.asname or alias.name.split(".")[0]) in only:
+                    yield alias.name, node.lineno, optional
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0 and node.module:
+                yield node.module, node.lineno, optional
+        elif isinstance(node, ast.Try) and _catches_import_error(node):
+            for child in ast.iter_child_nodes(node):
+                yield from visit(child, True)
+        else:
+            for child in ast.iter_child_nodes(node):
+                yield from visit(child, optional)
+
+    yield from visit(tree, False)
+
+
+def find_imports(
+    trees: Sequence[tuple[ast.AST, str, set[str] | None]], base_dir: Path | None
+) -> tuple[list[ImportRef], list[BundledFile]]:
+    """Imports of the captured statements ``(node, where, needed names)`` and the local modules they pull.
+
+    Local modules are read too, so their own third-party imports become requirements and the local
+    modules they import are bundled as well.
+    """
+    imports: list[ImportRef] = []
+    modules: dict[str, BundledFile] = {}
+    seen: set[str] = set()
+    queue: list[tuple[ast.AST, str, set[str] | None]] = list(trees)
+    while queue:
+        tree, where, only = queue.pop(0)
+        for module, line, optional in _imports_in(tree, only):
+            top = module.split(".")[0]
+            origin = classify(top, base_dir)
+            imports.append(ImportRef(module, origin, f"{where}, line {line}", optional))
+            if origin != "local" or top in seen or base_dir is None:
+                continue
+            seen.add(top)
+            path = _local_path(top, base_dir)
+            assert path is not None
+            for file in _files_under(path):
+                arcname = file.relative_to(base_dir).as_posix()
+                modules[arcname] = BundledFile(arcname, file, f"local module {top}, imported at {where}")
+                if file.suffix == ".py":
+                    try:
+                        queue.append((ast.parse(file.read_text(encoding="utf-8")), arcname, None))
+                    except SyntaxError as exc:
+                        raise CaptureError(
+                            f"Local module {arcname} has a syntax error at line {exc.lineno}: {exc.msg}",
+                            fix=f"Fix {file} and build again.",
+                        ) from exc
+    files = sorted(modules.values(), key=lambda f: f.arcname)
+    return imports, files
+
+
+def _files_under(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    out = []
+    for file in sorted(path.rglob("*")):
+        parts = file.relative_to(path).parts
+        hidden = any(p in _SKIP_DIRS or p.startswith(".") for p in parts)
+        if file.is_file() and not hidden and file.suffix != ".pyc":
+            out.append(file)
+    return out
+
+
+def find_data_files(
+    trees: Sequence[tuple[ast.AST, str]], base_dir: Path | None
+) -> tuple[list[BundledFile], list[str]]:
+    """Existing relative paths among the captured string constants, and warnings about absolute ones."""
+    if base_dir is None:
+        return [], []
+    root = base_dir.resolve()
+    found: dict[str, BundledFile] = {}
+    notes: list[str] = []
+    for tree, where in trees:
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            text = node.value
+            if not text or len(text) > 300 or "\n" in text or "\0" in text or "://" in text:
+                continue
+            candidate = Path(text)
+            if candidate.is_absolute():
+                if candidate.exists() and not str(candidate).startswith(("/dev", "/proc", "/tmp")):
+                    notes.append(
+                        f"{text!r} ({where}) is an absolute path: the action cannot read it there. "
+                        "Use a path relative to the notebook's folder, or --include the file."
+                    )
+                continue
+            full = (root / candidate).resolve()
+            if full == root or root not in full.parents or not full.exists():
+                continue
+            reason = f"path {text!r} in the code ({where}, line {node.lineno})"
+            for file in _files_under(full):
+                arcname = file.relative_to(root).as_posix()
+                found.setdefault(arcname, BundledFile(arcname, file, reason))
+    return sorted(found.values(), key=lambda f: f.arcname), notes
+
+
+def included_files(paths: Sequence[str | Path], base_dir: Path | None) -> list[BundledFile]:
+    """Files named with ``--include`` (files or folders), relative to the notebook's folder."""
+    root = (base_dir or Path.cwd()).resolve()
+    out: dict[str, BundledFile] = {}
+    for given in paths:
+        path = Path(given)
+        full = (path if path.is_absolute() else root / path).resolve()
+        if not full.exists() and not path.is_absolute():
+            full = (Path.cwd() / path).resolve()
+        if not full.exists():
+            raise CaptureError(
+                f"--include {given}: no such file or folder (looked in {root}).",
+                fix="Give a path relative to the notebook's folder, or an absolute path.",
+            )
+        anchor = root if root in full.parents else full.parent
+        for file in _files_under(full):
+            arcname = file.relative_to(anchor).as_posix()
+            out.setdefault(arcname, BundledFile(arcname, file, f"--include {given}"))
+    return sorted(out.values(), key=lambda f: f.arcname)

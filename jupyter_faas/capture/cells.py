@@ -1,0 +1,117 @@
+"""Cells: what capture reads, and the two adapters that produce them (a notebook file, a live kernel).
+
+Owns the ``Cell`` record, the rules for what part of a cell is Python (IPython magics, ``!`` shell lines
+and cells marked ``# faas: ignore`` are skipped), and reading cells from an ``.ipynb`` file (nbformat) or
+from a running IPython shell's input history. It does not analyse the code (``statements.py``) nor
+decide what to capture (``closure.py``). It never imports IPython: the kernel adapter takes the shell
+object as a parameter.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import CaptureError
+
+__all__ = [
+    "Cell",
+    "CleanCell",
+    "cells_from_kernel",
+    "cells_from_notebook",
+    "clean_cell",
+]
+
+IGNORE_MARK = re.compile(r"^\s*#\s*faas:\s*ignore\b", re.MULTILINE)
+# A line that is IPython syntax rather than Python: %magic, !shell, `x = !cmd`, `x = %magic`, `obj?`.
+_MAGIC_LINE = re.compile(
+    r"^(?P<indent>\s*)(?:[%!]|[A-Za-z_][\w.,\s\[\]]*=\s*[%!]|[A-Za-z_][\w.]*\?\??\s*$)",
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One code cell as executed: its source, a stable id and its position (execution order)."""
+
+    source: str
+    id: str
+    index: int
+
+    @property
+    def label(self) -> str:
+        """How messages name this cell: "cell 3 (id ab12cd)" or "In[7]"."""
+        if self.id.startswith("In["):
+            return self.id
+        return f"cell {self.index + 1} (id {self.id})"
+
+
+@dataclass(frozen=True)
+class CleanCell:
+    """A cell after removing what is not Python. ``skipped`` says why a whole cell was left out."""
+
+    cell: Cell
+    python: str  # same line numbers as the original; IPython-only lines become `pass`
+    skipped: str | None = None  # "a %%time cell", "marked # faas: ignore"
+    syntax_error: SyntaxError | None = None
+
+
+def clean_cell(cell: Cell) -> CleanCell:
+    """Strip IPython syntax from ``cell``: the result parses as Python, or carries its SyntaxError."""
+    source = cell.source
+    first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    if first.startswith("%%"):
+        magic = first.split()[0]
+        return CleanCell(cell, "", skipped=f"a {magic} cell")
+    if IGNORE_MARK.search(source):
+        return CleanCell(cell, "", skipped="marked # faas: ignore")
+    try:
+        ast.parse(source)
+        return CleanCell(cell, source)
+    except SyntaxError:
+        pass
+    lines = []
+    for line in source.splitlines():
+        match = _MAGIC_LINE.match(line)
+        lines.append(f"{match.group('indent')}pass" if match else line)
+    python = "\n".join(lines) + "\n"
+    try:
+        ast.parse(python)
+    except SyntaxError as exc:
+        return CleanCell(cell, python, syntax_error=exc)
+    return CleanCell(cell, python)
+
+
+def cells_from_notebook(path: str | Path) -> list[Cell]:
+    """The code cells of an ``.ipynb`` file, in order (the order a "Run all" executes them)."""
+    import nbformat
+
+    path = Path(path)
+    if not path.is_file():
+        raise CaptureError(f"Notebook {path} does not exist.", fix="Check the path of the .ipynb file.")
+    try:
+        notebook = nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # nbformat raises several unrelated types for a bad file
+        raise CaptureError(
+            f"{path} is not a readable notebook: {exc}", fix="Open and save it in Jupyter, then retry."
+        ) from exc
+    cells = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        cell_id = str(cell.get("id") or f"cell-{index + 1}")
+        cells.append(Cell(source=str(cell.source), id=cell_id, index=index))
+    return cells
+
+
+def cells_from_kernel(shell: Any) -> list[Cell]:
+    """The cells a live IPython shell has executed, from its raw input history (latest last).
+
+    ``shell`` is an ``InteractiveShell``; it is passed in, so this module never imports IPython.
+    """
+    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
+    if history is None:
+        history = shell.user_ns.get("In", [])
+    return [Cell(source=str(src), id=f"In[{n}]", index=n) for n, src in enumerate(history) if n and src]

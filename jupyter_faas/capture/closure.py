@@ -1,0 +1,240 @@
+"""The closure of one class: every module-level definition it needs, transitively, in dependency order.
+
+Owns the resolution of names to definitions (the latest definition of each; a statement that rebinds a
+name it reads, like ``X = X + 1``, reads the definition before it), the order of the captured code
+(imports first, then a topological order of what must exist when each statement runs, ties broken by
+notebook order), and the errors for names defined nowhere. It does not read cells (``cells.py``), analyse
+statements (``statements.py``) or find files (``bundle.py``).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import heapq
+import re
+import sys
+import types
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import CaptureError
+from .cells import Cell, CleanCell
+from .statements import Statement, analyse_cell
+
+__all__ = ["Piece", "closure"]
+
+_MODULE_NAMES = {"__name__", "__file__", "__doc__", "__builtins__", "__spec__", "__loader__", "__package__"}
+_IPYTHON_ONLY = {"get_ipython", "display", "In", "Out", "exit", "quit", "_", "__", "___", "_ih", "_oh"}
+_NAMESPACE_CELL = Cell(source="", id="namespace", index=-1)
+
+
+@dataclass
+class Piece:
+    """One captured statement, with why it was captured."""
+
+    statement: Statement
+    source: str  # as written, or reduced to the needed names for an import
+    names: tuple[str, ...]  # the needed names it defines
+    reason: str
+
+
+class _Resolver:
+    def __init__(self, statements: list[Statement], namespace: dict[str, Any] | None) -> None:
+        self.statements = statements
+        self.by_name: dict[str, list[Statement]] = {}
+        for stmt in statements:
+            for name in stmt.binds:
+                self.by_name.setdefault(name, []).append(stmt)
+        self.namespace = namespace or {}
+
+    def resolve(self, name: str, user: Statement, eager: bool) -> Statement | None:
+        """The definition of ``name`` that ``user`` reads, or None for a builtin."""
+        defs = self.by_name.get(name, [])
+        if name in user.binds:
+            if not eager:
+                return None  # a function calling itself
+            before = [d for d in defs if d.position < user.position]
+            return before[-1] if before else None
+        return defs[-1] if defs else None
+
+    def from_namespace(self, name: str) -> Statement | None:
+        """An import for a name that the live namespace has but no captured cell defines (``%run``)."""
+        if name not in self.namespace:
+            return None
+        value = self.namespace[name]
+        if isinstance(value, types.ModuleType):
+            module = value.__name__
+            text = f"import {module}" if module == name else f"import {module} as {name}"
+        else:
+            module = getattr(value, "__module__", None) or ""
+            qualname = getattr(value, "__qualname__", "")
+            if (
+                module in ("", "__main__", "builtins")
+                or getattr(sys.modules.get(module), qualname, None) is not value
+            ):
+                return None
+            text = f"from {module} import {qualname}" + ("" if qualname == name else f" as {name}")
+        stmt = analyse_cell(_NAMESPACE_CELL, text, -1)[0]
+        self.by_name[name] = [stmt]
+        return stmt
+
+
+def closure(
+    class_stmt: Statement,
+    statements: list[Statement],
+    *,
+    skipped: list[CleanCell],
+    broken: list[CleanCell],
+    namespace: dict[str, Any] | None = None,
+) -> list[Piece]:
+    """Every statement ``class_stmt`` needs, in an order that runs; raises CaptureError for unknown names."""
+    resolver = _Resolver(statements, namespace)
+    reasons: dict[int, str] = {class_stmt.position: "the class"}
+    needed: dict[int, set[str]] = {class_stmt.position: {class_stmt.node.name}}  # type: ignore[attr-defined]
+    included: dict[int, Statement] = {class_stmt.position: class_stmt}
+    edges: dict[int, set[int]] = {}  # statement -> statements that must run before it
+    work = [class_stmt]
+    star_imports = [s for s in statements if s.star_import]
+    while work:
+        stmt = work.pop()
+        uses = [(n, True) for n in sorted(stmt.eager)] + [(n, False) for n in sorted(stmt.lazy - stmt.eager)]
+        for name, eager in uses:
+            target = resolver.resolve(name, stmt, eager)
+            if target is None and name not in resolver.by_name and not _is_builtin(name):
+                target = resolver.from_namespace(name)
+                if target is None:
+                    if star_imports:
+                        for star in star_imports:
+                            _include(star, "*", stmt, included, needed, reasons, work)
+                        continue
+                    raise _undefined(name, stmt, skipped, broken)
+            if target is None:
+                continue
+            _include(target, name, stmt, included, needed, reasons, work)
+            if eager and target is not stmt:
+                edges.setdefault(stmt.position, set()).add(target.position)
+        # Assignments into a captured name after its definition (`CONFIG["size"] = 224`) belong with it.
+        for name in stmt.binds & needed.get(stmt.position, set()):
+            for other in statements:
+                later = other.position > stmt.position and name not in other.binds
+                if later and name in other.mutates and resolver.resolve(name, other, True) is stmt:
+                    _include(other, name, stmt, included, needed, reasons, work, verb="changes")
+                    edges.setdefault(other.position, set()).add(stmt.position)
+    order = _topological(included, edges)
+    return [
+        Piece(
+            statement=s,
+            source=_reduced_import(s, needed.get(s.position, set())),
+            names=tuple(sorted(needed.get(s.position, set()))),
+            reason=reasons[s.position],
+        )
+        for s in order
+    ]
+
+
+def _include(
+    target: Statement,
+    name: str,
+    user: Statement,
+    included: dict[int, Statement],
+    needed: dict[int, set[str]],
+    reasons: dict[int, str],
+    work: list[Statement],
+    verb: str = "used by",
+) -> None:
+    needed.setdefault(target.position, set()).add(name)
+    if target.position not in included:
+        included[target.position] = target
+        reasons[target.position] = f"{name}: {verb} {user.title} ({user.where})"
+        work.append(target)
+
+
+def _is_builtin(name: str) -> bool:
+    return name in _MODULE_NAMES or (hasattr(builtins, name) and name not in _IPYTHON_ONLY)
+
+
+def _topological(included: dict[int, Statement], edges: dict[int, set[int]]) -> list[Statement]:
+    def key(stmt: Statement) -> tuple[int, int]:
+        node = stmt.node
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            return (0, stmt.position)
+        return (1 if stmt.kind == "import" else 2, stmt.position)
+
+    before = {p: {q for q in edges.get(p, set()) if q in included and q != p} for p in included}
+    after: dict[int, set[int]] = {p: set() for p in included}
+    for p, qs in before.items():
+        for q in qs:
+            after[q].add(p)
+    heap = [(key(included[p]), p) for p, qs in before.items() if not qs]
+    heapq.heapify(heap)
+    order: list[Statement] = []
+    while heap:
+        _, p = heapq.heappop(heap)
+        order.append(included[p])
+        for q in sorted(after[p]):
+            before[q].discard(p)
+            if not before[q]:
+                heapq.heappush(heap, (key(included[q]), q))
+    if len(order) < len(included):  # a cycle of eager reads cannot run anywhere; keep notebook order
+        done = {s.position for s in order}
+        order += sorted((s for p, s in included.items() if p not in done), key=key)
+    return order
+
+
+def _reduced_import(stmt: Statement, names: set[str]) -> str:
+    node = stmt.node
+    if not isinstance(node, ast.Import | ast.ImportFrom) or stmt.star_import:
+        return stmt.source
+    keep = [a for a in node.names if (a.asname or a.name.split(".")[0]) in names]
+    if len(keep) == len(node.names):
+        return stmt.source
+    copy = (
+        ast.Import(names=keep)
+        if isinstance(node, ast.Import)
+        else ast.ImportFrom(node.module, keep, node.level)
+    )
+    return ast.unparse(copy)
+
+
+def _use_line(name: str, stmt: Statement) -> int:
+    for sub in ast.walk(stmt.node):
+        if isinstance(sub, ast.Name) and sub.id == name:
+            return sub.lineno
+    return stmt.line
+
+
+def _undefined(name: str, user: Statement, skipped: list[CleanCell], broken: list[CleanCell]) -> CaptureError:
+    where = f"{user.cell.label}, line {_use_line(name, user)}"
+    if name in _IPYTHON_ONLY:
+        return CaptureError(
+            f"{user.title} ({where}) uses {name}, which exists only inside IPython.",
+            fix=f"Remove the use of {name} from the captured code (an action has no IPython).",
+        )
+    for clean in broken:
+        if _mentions(clean.cell.source, name):
+            exc = clean.syntax_error
+            line = exc.lineno if exc else "?"
+            return CaptureError(
+                f"{name} (used by {user.title}, {where}) is defined in {clean.cell.label}, "
+                f"which has a syntax error at line {line}: {exc.msg if exc else ''}",
+                fix="Fix the syntax error in that cell and run it again.",
+            )
+    for clean in skipped:
+        if _mentions(clean.cell.source, name):
+            return CaptureError(
+                f"{name} (used by {user.title}, {where}) is defined only in {clean.cell.label}, "
+                f"which capture skips ({clean.skipped}).",
+                fix="Move the definition into a plain code cell (no %% magic, no # faas: ignore).",
+            )
+    return CaptureError(
+        f"{name} is used by {user.title} ({where}) but defined nowhere in the notebook.",
+        fix=f"Define or import {name} in a code cell (or fix the spelling), then build again.",
+    )
+
+
+def _mentions(source: str, name: str) -> bool:
+    """Whether ``source`` looks like it defines ``name`` (it need not parse)."""
+    n = re.escape(name)
+    pattern = rf"(\b(def|class)\s+{n}\b)|(^\s*{n}\s*(:|=(?!=)))|(^\s*(from\s+\S+\s+)?import\b.*\b{n}\b)"
+    return re.search(pattern, source, re.MULTILINE) is not None

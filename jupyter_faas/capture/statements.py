@@ -1,0 +1,168 @@
+"""Top-level statements of a cell: what each binds, and which module-level names it reads, and when.
+
+Owns the per-statement analysis that the closure is computed from. A name is read *eagerly* when it is
+needed while the statement itself runs (an assigned value, a decorator, a base class, a default argument,
+a class body) and *lazily* when it is needed only later, when a function or method is called. Python's
+own ``symtable`` does the scoping (locals, comprehensions, class scopes, ``global``), so the rules are the
+interpreter's, not ours. It does not decide what to capture (``closure.py``).
+"""
+
+from __future__ import annotations
+
+import ast
+import symtable
+from dataclasses import dataclass, field
+
+from .cells import Cell
+
+__all__ = ["Statement", "analyse_cell"]
+
+_COMPREHENSIONS = {"listcomp", "setcomp", "dictcomp", "genexpr"}
+
+
+@dataclass
+class Statement:
+    """One top-level statement of one cell."""
+
+    cell: Cell
+    position: int  # global execution order across cells
+    node: ast.stmt
+    source: str  # the statement's text, with the comment lines right above it
+    kind: str  # "import", "function", "class", "constant", "statement"
+    binds: set[str]  # module-level names it (re)binds
+    eager: set[str]  # module-level names read while it runs
+    lazy: set[str]  # module-level names read when its functions run later
+    mutates: set[str] = field(default_factory=set)  # `NAME[k] = v`, `NAME.attr = v`
+    star_import: bool = False
+
+    @property
+    def line(self) -> int:
+        return self.node.lineno
+
+    @property
+    def where(self) -> str:
+        return f"{self.cell.label}, line {self.line}"
+
+    @property
+    def title(self) -> str:
+        """A short name for messages: `class Foo`, `def bar`, `import numpy as np`, `SIZE = ...`."""
+        node = self.node
+        if isinstance(node, ast.ClassDef):
+            return f"class {node.name}"
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return f"def {node.name}"
+        code = [ln for ln in self.source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        first = code[0].strip() if code else ""
+        return first if len(first) <= 40 else first[:37] + "..."
+
+
+def analyse_cell(cell: Cell, python: str, first_position: int) -> list[Statement]:
+    """Analyse every top-level statement of ``python`` (a cell's cleaned source, which must parse)."""
+    tree = ast.parse(python)
+    lines = python.splitlines()
+    body = tree.body
+    out = []
+    for i, node in enumerate(body):
+        prev_end = body[i - 1].end_lineno if i else 0
+        next_start = body[i + 1].lineno if i + 1 < len(body) else None
+        source = _segment(lines, node, prev_end or 0, next_start)
+        out.append(_analyse(cell, first_position + i, node, source))
+    return out
+
+
+def _start_line(node: ast.stmt) -> int:
+    decorators = getattr(node, "decorator_list", None) or []
+    return min([node.lineno] + [d.lineno for d in decorators])
+
+
+def _segment(lines: list[str], node: ast.stmt, prev_end: int, next_start: int | None) -> str:
+    start, end = _start_line(node), node.end_lineno or node.lineno
+    if prev_end == start or next_start == end:  # shares a line with another statement (`a = 1; b = 2`)
+        return ast.unparse(node)
+    # Keep the comment lines directly above the statement: they usually explain it.
+    while start - 2 >= 0 and start - 1 > prev_end and lines[start - 2].lstrip().startswith("#"):
+        if "faas:" in lines[start - 2]:
+            break
+        start -= 1
+    return "\n".join(lines[start - 1 : end]).rstrip()
+
+
+def _kind(node: ast.stmt) -> str:
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return "import"
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return "function"
+    if isinstance(node, ast.ClassDef):
+        return "class"
+    if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+        return "constant"
+    return "statement"
+
+
+def _analyse(cell: Cell, position: int, node: ast.stmt, source: str) -> Statement:
+    kind = _kind(node)
+    binds: set[str] = set()
+    eager: set[str] = set()
+    lazy: set[str] = set()
+    star = False
+    if isinstance(node, ast.Import):
+        binds = {(a.asname or a.name.split(".")[0]) for a in node.names}
+    elif isinstance(node, ast.ImportFrom):
+        star = any(a.name == "*" for a in node.names)
+        binds = {(a.asname or a.name) for a in node.names if a.name != "*"}
+    else:
+        try:
+            table = symtable.symtable(source, "<cell>", "exec")
+        except SyntaxError:  # a segment that does not compile on its own (odd continuation lines)
+            table = symtable.symtable(ast.unparse(node), "<cell>", "exec")
+        for sym in table.get_symbols():
+            name = sym.get_name()
+            if sym.is_assigned() or sym.is_imported():
+                binds.add(name)
+            if sym.is_referenced():
+                eager.add(name)
+        for child in table.get_children():
+            _collect(child, eager=True, eager_out=eager, lazy_out=lazy)
+    return Statement(
+        cell=cell,
+        position=position,
+        node=node,
+        source=source,
+        kind=kind,
+        binds=binds,
+        eager=eager,
+        lazy=lazy,
+        mutates=_mutated_names(node),
+        star_import=star,
+    )
+
+
+def _collect(table: symtable.SymbolTable, *, eager: bool, eager_out: set[str], lazy_out: set[str]) -> None:
+    kind = table.get_type()
+    kind = getattr(kind, "value", kind)  # str in 3.11, an enum in 3.13
+    # a class body and a comprehension run when their parent does; functions and lambdas run later
+    now = eager and (kind == "class" or (kind == "function" and table.get_name() in _COMPREHENSIONS))
+    out = eager_out if now else lazy_out
+    for sym in table.get_symbols():
+        if sym.is_referenced() and sym.is_global():
+            out.add(sym.get_name())
+    for child in table.get_children():
+        _collect(child, eager=now, eager_out=eager_out, lazy_out=lazy_out)
+
+
+def _mutated_names(node: ast.stmt) -> set[str]:
+    targets: list[ast.expr] = []
+    if isinstance(node, ast.Assign):
+        targets = list(node.targets)
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+        targets = [node.target]
+    names = set()
+    for target in targets:
+        for sub in ast.walk(target):
+            if isinstance(sub, ast.Subscript | ast.Attribute):
+                root = sub.value
+                while isinstance(root, ast.Subscript | ast.Attribute):
+                    root = root.value
+                if isinstance(root, ast.Name):
+                    names.add(root.id)
+    return names
