@@ -240,7 +240,7 @@ class Container:
         if reason != "ok" or not have_answer:
             self.kill()
             self._drain(logs)
-            if reason == "ok":
+            if reason in ("ok", "exit"):
                 reason = "memory" if self.guard.was_oom_killed() else "exit"
             self.memory_peak = self.guard.peak_bytes()
             return None, 0, reason

@@ -118,6 +118,7 @@ def serve():
         if "init" in command:
             if main is not None:
                 _answer(out, {"error": INIT_TWICE, "status": 403})
+                _end(out)
                 continue
             main, answer = _init(command["init"])
             _end(out)
@@ -128,6 +129,7 @@ def serve():
         elif "run" in command:
             if main is None:
                 _answer(out, {"error": "no action defined yet", "status": 500})
+                _end(out)
                 continue
             data = _run(main, command["run"])  # an unserialisable result raises: the process exits
             out.write(data)

@@ -20,6 +20,7 @@ __all__ = ["CgroupMemory", "MemoryGuard", "PollMemory", "make_guard", "process_t
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _COUNTER = itertools.count(1)
 _CGROUP_ROOT: Path | bool | None = False  # False: not probed yet
+LAST_ERROR = ""  # why the cgroup enforcer was not used, for diagnostics
 
 
 def _own_memory_cgroup() -> Path | None:
@@ -41,10 +42,24 @@ def _own_memory_cgroup() -> Path | None:
                         probe.mkdir(exist_ok=True)
                         probe.rmdir()
                         found = candidate
-    except (OSError, ValueError):
-        found = None
+                        _remove_stale(candidate)
+    except (OSError, ValueError) as exc:
+        global LAST_ERROR
+        LAST_ERROR = f"probing the memory cgroup failed: {exc!r}"
+        return None  # not cached: probe again next time
     _CGROUP_ROOT = found
     return found
+
+
+def _remove_stale(root: Path) -> None:
+    """Remove empty groups left by engines that died without shutting down (their launchers exit on EOF)."""
+    for entry in root.glob("jupyter-faas-*-*"):
+        try:
+            pid = int(entry.name.split("-")[2])
+            if pid != os.getpid() and not os.path.exists(f"/proc/{pid}"):
+                entry.rmdir()
+        except (OSError, ValueError, IndexError):
+            continue
 
 
 def process_tree_rss(pid: int) -> int:
@@ -179,6 +194,7 @@ def make_guard() -> MemoryGuard:
         if root is not None:
             try:
                 return CgroupMemory(root)
-            except OSError:
-                pass
+            except OSError as exc:
+                global LAST_ERROR
+                LAST_ERROR = f"creating a memory cgroup failed: {exc!r}"
     return PollMemory()

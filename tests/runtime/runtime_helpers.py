@@ -1,0 +1,45 @@
+"""Helpers of the runtime tests: specs with fresh keys, requests, zips, log texts."""
+
+from __future__ import annotations
+
+import base64
+import io
+import itertools
+import uuid
+import zipfile
+from typing import Any
+
+from jupyter_faas.runtime import ActionSpec, RunRequest
+
+_KEYS = itertools.count(1)
+
+
+def make_spec(code: str | bytes, **kw: Any) -> ActionSpec:
+    """A spec with a fresh key; ``bytes`` code is taken as a zip and sent base64, binary."""
+    if isinstance(code, bytes):
+        kw.setdefault("binary", True)
+        code = base64.b64encode(code).decode()
+    kw.setdefault("kind", "python:3.11")
+    kw.setdefault("key", f"guest/test-{next(_KEYS)}-{uuid.uuid4().hex[:6]}@0.0.1")
+    return ActionSpec(code=code, **kw)
+
+
+def make_request(params: dict[str, Any] | None = None, **kw: Any) -> RunRequest:
+    kw.setdefault("activation_id", uuid.uuid4().hex)
+    kw.setdefault("namespace", "guest")
+    kw.setdefault("action_name", "/guest/test")
+    kw.setdefault("action_version", "0.0.1")
+    return RunRequest(params=params or {}, **kw)
+
+
+def make_zip(files: dict[str, str | bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in files.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+def log_texts(logs: list[str]) -> list[str]:
+    """``stream: text`` of each upstream-format log line (the timestamp dropped)."""
+    return [line.split(" ", 1)[1] for line in logs]
