@@ -15,7 +15,9 @@ What this module does not own: resource paths and bodies (``actions.py``, ``acti
 from __future__ import annotations
 
 import itertools
+import logging
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from ..errors import ConnectionFailed, OpenWhiskError, error_for_status
 __all__ = ["ACTIVATION_ID_HEADER", "Client", "Reply"]
 
 ACTIVATION_ID_HEADER = "x-openwhisk-activation-id"
+_log = logging.getLogger(__name__)
 _IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
 _RETRY_STATUSES = {429, 503}
 
@@ -75,6 +78,10 @@ class Client:
         user, _, password = self.config.auth.partition(":")
         self.session.auth = (user, password)
         self.session.verify = not self.config.insecure
+        if self.config.insecure:
+            # The user asked for it (--insecure / __OW_IGNORE_CERTS); say it once, not on every request.
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+            _log.warning("TLS certificates of %s are not verified (insecure)", self.config.apihost)
         self.session.headers["User-Agent"] = f"jupyter-faas/{__version__}"
         self._issued_lock = threading.Lock()
         self._count = 0
@@ -135,6 +142,7 @@ class Client:
                     params=query,
                     json=json,
                     timeout=(self.connect_timeout, timeout or self.read_timeout),
+                    verify=self.session.verify,  # else REQUESTS_CA_BUNDLE would override --insecure
                 )
             except requests.exceptions.RequestException as exc:
                 error = self._connection_error(exc, method, path, timeout or self.read_timeout)
@@ -289,7 +297,13 @@ def _caused_by(exc: BaseException, cls: type[BaseException]) -> bool:
 
 
 def _reason(exc: BaseException) -> str:
+    """The useful part of a urllib3 error (``certificate verify failed: self-signed certificate``)."""
     text = str(exc)
+    inner = re.search(r"\[SSL: [A-Z_]+\] ([^(]+?)\s*\(_ssl", text) or re.search(
+        r"Caused by \w+\((.+)\)\)?$", text
+    )
+    if inner:
+        text = inner.group(1)
     return text if len(text) < 300 else text[:300] + "..."
 
 

@@ -1,0 +1,218 @@
+"""Bad input and bad networks get clear errors, and the key never shows.
+
+The real engine answers 401, 403 and 404; a real unresolvable name and a real closed port give the network
+failures. Two things the engine cannot produce are served by a tiny contract-shaped server: a scripted
+sequence of 503/429 answers (retries), and HTTPS with a self-signed certificate made in the test.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyter_faas.config import Config
+from jupyter_faas.engine import EngineHandle
+from jupyter_faas.errors import (
+    AuthenticationFailed,
+    ConnectionFailed,
+    Forbidden,
+    NotFound,
+    ServerError,
+    Throttled,
+)
+from jupyter_faas.openwhisk import Client
+
+WRONG_KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:" + "w" * 64
+SECRETS = ("w" * 64, "123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP")
+
+
+def assert_no_secret(exc: BaseException) -> None:
+    text = f"{exc} {exc!r} {getattr(exc, 'fix', '')} {getattr(exc, 'details', '')}"
+    for secret in SECRETS:
+        assert secret not in text
+
+
+class FakeOpenWhisk(ThreadingHTTPServer):
+    """Answers each request with the next scripted (status, body) for its method, then 200 defaults."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.script: dict[str, list[tuple[int, Any]]] = {"GET": [], "POST": []}
+        self.seen: list[tuple[str, str]] = []
+
+    @property
+    def apihost(self) -> str:
+        scheme = "https" if isinstance(self.socket, ssl.SSLSocket) else "http"
+        return f"{scheme}://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeOpenWhisk
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _answer(self, method: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.server.seen.append((method, self.path))
+        script = self.server.script[method]
+        if script:
+            status, body = script.pop(0)
+        elif method == "POST":
+            status, body = 202, {"activationId": "a" * 32}
+        else:
+            status, body = 200, ["guest"]
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        if method == "POST" and status < 300:
+            self.send_header("x-openwhisk-activation-id", "a" * 32)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        self._answer("GET")
+
+    def do_POST(self) -> None:
+        self._answer("POST")
+
+
+def _serve(server: FakeOpenWhisk) -> Iterator[FakeOpenWhisk]:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenWhisk]:
+    yield from _serve(FakeOpenWhisk())
+
+
+@pytest.fixture
+def tls_fake(tmp_path: Path) -> Iterator[FakeOpenWhisk]:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    server = FakeOpenWhisk()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    yield from _serve(server)
+
+
+def client_for(apihost: str, *, auth: str = WRONG_KEY, insecure: bool = False, **options: Any) -> Client:
+    sources = {"apihost": "~/.wskprops (/home/u/.wskprops)", "auth": "environment (__OW_API_KEY)"}
+    return Client(Config(apihost=apihost, auth=auth, insecure=insecure, sources=sources), **options)
+
+
+def test_unknown_host_names_the_host_and_where_it_came_from() -> None:
+    with client_for("https://nonexistent.invalid", retries=3) as client:
+        with pytest.raises(ConnectionFailed) as info:
+            client.namespaces.list()
+        assert client.requests_issued == 1  # a name that does not resolve is not retried
+    text = str(info.value)
+    assert "Unknown host 'nonexistent.invalid'" in text and "~/.wskprops" in text
+    assert_no_secret(info.value)
+
+
+def test_refused_connection_names_the_apihost_and_is_retried_a_bounded_number_of_times() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with client_for(f"http://127.0.0.1:{port}", retries=2, backoff=0.01) as client:
+        with pytest.raises(ConnectionFailed) as info:
+            client.actions.list()
+        assert client.requests_issued == 3
+    assert f"Connection refused by apihost http://127.0.0.1:{port} (from ~/.wskprops" in str(info.value)
+    assert_no_secret(info.value)
+
+
+def test_wrong_key_is_401_with_the_servers_message_and_a_masked_key(engine: EngineHandle) -> None:
+    with client_for(engine.apihost) as client, pytest.raises(AuthenticationFailed) as info:
+        client.actions.list()
+    assert info.value.status == 401 and info.value.code
+    assert "The supplied authentication is invalid" in str(info.value)
+    assert "23bc46b1-...:****" in str(info.value)
+    assert_no_secret(info.value)
+
+
+def test_another_namespace_is_403(engine: EngineHandle) -> None:
+    with client_for(engine.apihost, auth=engine.auth) as client, pytest.raises(Forbidden) as info:
+        client.actions.list(namespace="someone-else")
+    assert "someone-else" in str(info.value) and info.value.status == 403
+    assert_no_secret(info.value)
+
+
+def test_missing_action_is_404_with_its_name(engine: EngineHandle) -> None:
+    with client_for(engine.apihost, auth=engine.auth) as client:
+        for call in (
+            client.actions.get,
+            client.actions.delete,
+            lambda n: client.actions.invoke(n, blocking=True),
+        ):
+            with pytest.raises(NotFound) as info:
+                call("no-such-action")
+            assert "no-such-action" in str(info.value) and info.value.code
+
+
+def test_503_on_reads_is_retried_until_it_succeeds(fake: FakeOpenWhisk) -> None:
+    fake.script["GET"] = [(503, {"error": "busy", "code": "t1"}), (503, {"error": "busy", "code": "t2"})]
+    with client_for(fake.apihost, backoff=0.01) as client:
+        assert client.namespaces.list() == ["guest"]
+        assert client.requests_issued == 3
+
+
+def test_retries_are_bounded_and_keep_the_servers_message(fake: FakeOpenWhisk) -> None:
+    fake.script["GET"] = [(503, {"error": "still busy", "code": f"t{i}"}) for i in range(10)]
+    with client_for(fake.apihost, retries=2, backoff=0.01) as client, pytest.raises(ServerError) as info:
+        client.namespaces.list()
+    assert len(fake.seen) == 3
+    assert info.value.status == 503 and info.value.code == "t2" and "still busy" in str(info.value)
+
+
+def test_invoke_is_retried_on_429_but_not_on_503(fake: FakeOpenWhisk) -> None:
+    fake.script["POST"] = [
+        (429, {"error": "Too many concurrent requests in flight (count: 31, allowed: 30).", "code": "x"})
+    ]
+    with client_for(fake.apihost, backoff=0.01) as client:
+        handle = client.actions.invoke("hello", {})
+        assert handle.activation_id == "a" * 32
+        assert [m for m, _ in fake.seen] == ["POST", "POST"]
+        fake.seen.clear()
+        fake.script["POST"] = [(503, {"error": "overloaded", "code": "y"})]
+        with pytest.raises(ServerError):
+            client.actions.invoke("hello", {})
+        assert len(fake.seen) == 1  # the activation may have started: never sent twice
+        fake.script["POST"] = [(429, {"error": "throttled", "code": "z"})] * 5
+        with pytest.raises(Throttled) as info:
+            client_for(fake.apihost, retries=1, backoff=0.01).actions.invoke("hello", {})
+        assert "concurrency" in str(info.value)
+
+
+def test_self_signed_certificate_needs_insecure(tls_fake: FakeOpenWhisk) -> None:
+    with client_for(tls_fake.apihost) as client, pytest.raises(ConnectionFailed) as info:
+        client.namespaces.list()
+    text = str(info.value)
+    assert "TLS certificate" in text and "--insecure" in text and "__OW_IGNORE_CERTS" in text
+    with client_for(tls_fake.apihost, insecure=True) as client:
+        assert client.namespaces.list() == ["guest"]
