@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..contract import DEFAULT_PYTHON_KIND, KINDS
@@ -45,6 +45,7 @@ class Environment:
     root: Path  # the venv folder
     python: Path  # root/bin/python
     version: str  # "3.11"
+    env: dict[str, str] = field(default_factory=dict)  # extra environment of the action process (image ENV)
 
 
 def default_cache_dir() -> Path:

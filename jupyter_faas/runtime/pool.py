@@ -18,16 +18,18 @@ from collections import defaultdict
 from pathlib import Path
 
 from .container import Container
+from .environments import Environment
 
 __all__ = ["Pool"]
 
 
-def clean_env(venv_root: Path) -> dict[str, str]:
+def clean_env(venv_root: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """The whole environment of an action process: nothing of the engine's (no keys, no PYTHONPATH)."""
     return {
         "PATH": f"{venv_root}/bin:/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
         "PYTHONIOENCODING": "UTF-8",
+        **(extra or {}),
     }
 
 
@@ -45,7 +47,7 @@ class Pool:
         self._idle: dict[str, list[Container]] = defaultdict(list)
         self._busy: dict[str, int] = defaultdict(int)
         self._stems: dict[Path, list[Container]] = defaultdict(list)
-        self._wanted: dict[Path, Path] = {}  # python -> venv root of interpreters to keep a stem cell for
+        self._wanted: dict[Path, Environment] = {}  # python -> environment to keep a stem cell ready for
         self._trash: list[Container] = []
         self._closed = False
         self._thread = threading.Thread(target=self._maintain, name="jupyter-faas-pool", daemon=True)
@@ -86,21 +88,23 @@ class Pool:
                 self._trash.append(container)
                 self._wake.notify()
 
-    def spawn(self, python: Path, venv_root: Path) -> Container:
-        """A stem cell of ``python`` (prewarmed if one is ready, else spawned now)."""
+    def spawn(self, env: Environment) -> Container:
+        """A stem cell of ``env`` (prewarmed if one is ready, else spawned now)."""
         with self._lock:
-            if self.prewarm and python not in self._wanted:
-                self._wanted[python] = venv_root
-            stems = self._stems.get(python)
+            if self.prewarm and env.python not in self._wanted:
+                self._wanted[env.python] = env
+            stems = self._stems.get(env.python)
             stem = stems.pop() if stems else None
             self._wake.notify()
         if stem is not None and stem.proc.poll() is None:
             return stem
-        return self._new(python, venv_root)
+        if stem is not None:
+            self._destroy(stem)
+        return self._new(env)
 
-    def _new(self, python: Path, venv_root: Path) -> Container:
+    def _new(self, env: Environment) -> Container:
         folder = self.folder / f"c{os.getpid()}-{time.monotonic_ns()}"
-        return Container(python, folder, clean_env(venv_root))
+        return Container(env.python, folder, clean_env(env.root, env.env))
 
     # -- introspection -----------------------------------------------------------------------------
 
@@ -142,22 +146,20 @@ class Pool:
                         del self._idle[key]
                 trash, self._trash = self._trash, []
                 missing = (
-                    []
-                    if self._closed
-                    else [(p, r) for p, r in self._wanted.items() if not self._stems.get(p)]
+                    [] if self._closed else [e for p, e in self._wanted.items() if not self._stems.get(p)]
                 )
             for container in trash:
                 self._destroy(container)
-            for python, root in missing:
+            for env in missing:
                 try:
-                    stem = self._new(python, root)
+                    stem = self._new(env)
                 except OSError:
                     continue
                 with self._lock:
                     if self._closed:
                         self._trash.append(stem)
                     else:
-                        self._stems[python].append(stem)
+                        self._stems[env.python].append(stem)
 
     @staticmethod
     def _destroy(container: Container) -> None:

@@ -71,7 +71,7 @@ class Runtime:
                 self._pool.discard(spec.key, None)
                 logs.add("stderr", str(exc).encode(), time.time_ns())
                 return self._failed(called, 3, f"{msg.RESOURCE_PROVISION_ERROR} {exc}", logs)
-            container = self._pool.spawn(env.python, env.root)
+            container = self._pool.spawn(env)
             start = time.time()
             exchange = self._init(container, spec, logs)
             init_ms = int((time.time() - start) * 1000)
