@@ -58,6 +58,7 @@ __all__ = [
     "SmartBodyCrop",
     "crop_box",
     "ensure_model_files",
+    "keypoints_between",
 ]
 
 MODEL_DIR = "models"
@@ -142,15 +143,19 @@ def _installed_mediapipe_file(inner: str) -> str | None:
     return None
 
 
+def keypoints_between(upper: str, lower: str) -> list[int]:
+    """Indices of the keypoints of the body parts from ``upper`` to ``lower``, both included."""
+    parts = list(BODY_PARTS)
+    return [i for part in parts[parts.index(upper) : parts.index(lower) + 1] for i in BODY_PARTS[part]]
+
+
 def crop_box(
     keypoints: np.ndarray, upper: str, lower: str, margin: float, width: int, height: int
 ) -> tuple[int, int, int, int]:
     """The box (x, y, w, h) from the top of ``upper`` to the bottom of ``lower``, wide enough for every
     body part between them, grown by ``margin`` (a fraction of its width and height) and clipped to the
     image. ``keypoints`` is (33, 3) in image pixels."""
-    parts = list(BODY_PARTS)
-    between = parts[parts.index(upper) : parts.index(lower) + 1]
-    xs = keypoints[[i for part in between for i in BODY_PARTS[part]], 0]
+    xs = keypoints[keypoints_between(upper, lower), 0]
     top = float(keypoints[BODY_PARTS[upper], 1].min())
     bottom = float(keypoints[BODY_PARTS[lower], 1].max())
     left, right = float(xs.min()), float(xs.max())
@@ -204,8 +209,8 @@ class SmartBodyCrop:
         started = time.perf_counter()
         data, download_ms = read_image_bytes(image)
         decode_started = time.perf_counter()
-        picture = decode_image(data)
-        pixels = np.asarray(picture)
+        pixels, (width, height) = decode_image(data)  # big photos come back smaller than width x height
+        scale = np.array([width / pixels.shape[1], height / pixels.shape[0]], dtype=np.float32)
         timings = {"download": download_ms, "decode": (time.perf_counter() - decode_started) * 1000}
         timings["model_load"], self._unreported_load_ms = self._unreported_load_ms, 0.0
 
@@ -214,15 +219,14 @@ class SmartBodyCrop:
         timings["detector"] = (time.perf_counter() - stage) * 1000
         stage = time.perf_counter()
         keypoints = self._landmarks(pixels, roi)
+        keypoints[:, :2] *= scale
         timings["landmarks"] = (time.perf_counter() - stage) * 1000
 
-        x, y, w, h = crop_box(keypoints, upper, lower, margin, picture.width, picture.height)
+        x, y, w, h = crop_box(keypoints, upper, lower, margin, width, height)
         if w == 0 or h == 0:
             raise ValueError(
                 f"the person's {upper} to {lower} lie outside the image: choose other body parts"
             )
-        parts = list(BODY_PARTS)
-        used = [i for part in parts[parts.index(upper) : parts.index(lower) + 1] for i in BODY_PARTS[part]]
         result: dict[str, Any] = {
             "x": x,
             "y": y,
@@ -230,12 +234,16 @@ class SmartBodyCrop:
             "h": h,
             "upper": upper,
             "lower": lower,
-            "keypoints": {KEYPOINT_NAMES[i]: [round(float(v), 3) for v in keypoints[i]] for i in used},
-            "image_size": {"width": picture.width, "height": picture.height},
+            "keypoints": {
+                KEYPOINT_NAMES[i]: [round(float(v), 3) for v in keypoints[i]]
+                for i in keypoints_between(upper, lower)
+            },
+            "image_size": {"width": width, "height": height},
             "score": round(score, 3),
         }
         if return_image:
-            result["crop"] = encode_image(picture.crop((x, y, x + w, y + h)))
+            (x0, y0), (x1, y1) = np.floor([x, y] / scale), np.ceil([x + w, y + h] / scale)
+            result["crop"] = encode_image(pixels[int(y0) : int(y1), int(x0) : int(x1)])
         timings["total"] = (time.perf_counter() - started) * 1000 + timings["model_load"]
         result["timings_ms"] = {name: round(ms, 2) for name, ms in timings.items()}
         return result

@@ -1,7 +1,7 @@
 """Image input for the smart-body-crop action: where the image comes from, and decoding it.
 
 Owns: turning the ``image`` parameter (an http(s) URL, a local path, base64 text, a ``data:`` URL, or raw
-bytes in a notebook) into a Pillow RGB image, with a clear ``ValueError`` for each way that can fail, and
+bytes in a notebook) into a RGB pixel array, with a clear ``ValueError`` for each way that can fail, and
 encoding a crop back to base64 for the result. Does not own: the pose model (``pose_model.py``) or the crop
 (``body_crop.py``).
 
@@ -21,9 +21,11 @@ import time
 import urllib.error
 import urllib.request
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+import numpy as np
+from PIL import Image, UnidentifiedImageError
 
 __all__ = [
+    "DECODE_SIDE",
     "MAX_DOWNLOAD_BYTES",
     "MAX_PARAM_BYTES",
     "MAX_PIXELS",
@@ -36,6 +38,18 @@ MAX_PARAM_BYTES = 1_048_576  # OpenWhisk's limit on an invocation's parameters (
 MAX_DOWNLOAD_BYTES = 20 * 1_048_576  # a URL may name a bigger photo, but not an unbounded one
 MAX_PIXELS = 50_000_000  # decoded size guard: a 50-megapixel RGB image is 150 MB of memory
 DOWNLOAD_TIMEOUT_S = 30
+EXIF_ORIENTATION = 0x0112
+# What turns a photo upright, by its EXIF orientation (as Pillow's ImageOps.exif_transpose does).
+EXIF_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+DECODE_SIDE = 1500  # photos are decoded at 1500 to 3000 pixels on their long side (see decode_image)
 
 
 def read_image_bytes(image: str | bytes) -> tuple[bytes, float]:
@@ -100,28 +114,50 @@ def _decode_base64(text: str) -> bytes:
         ) from exc
 
 
-def decode_image(data: bytes) -> Image.Image:
-    """``data`` decoded as an RGB image, turned upright by its EXIF orientation."""
+def decode_image(data: bytes) -> tuple[np.ndarray, tuple[int, int]]:
+    """``data`` decoded as an (H, W, 3) uint8 RGB array, upright by its EXIF orientation, and the image's
+    full (width, height).
+
+    A photo longer than ``2 * DECODE_SIDE`` is decoded smaller (JPEG at 1/2, 1/4 or 1/8 of its size,
+    straight from the file; other formats reduced after decoding), to between ``DECODE_SIDE`` and twice
+    that on its long side: the pose model sees 256 pixels anyway, and a 12-megapixel photo at full size is
+    36 MB a copy, which a 256 MB action cannot afford several times over.
+    """
     if not data:
         raise ValueError("the image is empty (0 bytes): pass a PNG or JPEG image")
     try:
         with Image.open(io.BytesIO(data)) as opened:
-            if opened.width * opened.height > MAX_PIXELS:
+            width, height = opened.size
+            if width * height > MAX_PIXELS:
                 raise ValueError(
-                    f"the image is {opened.width}x{opened.height} pixels, over {MAX_PIXELS:,}: "
-                    "pass a smaller image"
+                    f"the image is {width}x{height} pixels, over {MAX_PIXELS:,}: pass a smaller image"
                 )
-            upright = ImageOps.exif_transpose(opened)
-            return upright.convert("RGB")
+            factor = max(width, height) // DECODE_SIDE
+            if factor > 1:
+                opened.draft("RGB", (width // factor, height // factor))  # only JPEG can; others ignore it
+            opened.load()
+            image = opened
+            factor = max(image.size) // DECODE_SIDE
+            if factor > 1:
+                image = image.reduce(factor)
+            orientation = opened.getexif().get(EXIF_ORIENTATION, 1)
+            if orientation in EXIF_TRANSPOSE:
+                image = image.transpose(EXIF_TRANSPOSE[orientation])
+                if orientation >= 5:  # 5 to 8 turn the photo by 90 degrees
+                    width, height = height, width
+            if image.mode != "RGB":
+                image = image.convert("RGB")
+            return np.asarray(image), (width, height)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
         raise ValueError(
             f"the {len(data)} image bytes are not an image Pillow can read ({exc}): pass a PNG or JPEG image"
         ) from exc
 
 
-def encode_image(image: Image.Image, max_base64_bytes: int = 900_000) -> str:
-    """``image`` as base64 JPEG text, scaled down until it fits ``max_base64_bytes`` (an action's result
-    must stay under 1 MB)."""
+def encode_image(pixels: np.ndarray, max_base64_bytes: int = 900_000) -> str:
+    """``pixels`` (H, W, 3 uint8) as base64 JPEG text, scaled down until it fits ``max_base64_bytes`` (an
+    action's result must stay under 1 MB)."""
+    image = Image.fromarray(pixels)
     while True:
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=90)

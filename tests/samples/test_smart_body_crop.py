@@ -218,3 +218,47 @@ def test_model_files_come_from_mediapipe_or_its_wheel(tmp_path: Path) -> None:
     before = os.stat(extracted["pose_detection.tflite"]).st_mtime_ns
     ensure_model_files(str(tmp_path / "from_wheel"), wheel=str(tmp_path / "no-such.whl"))
     assert os.stat(extracted["pose_detection.tflite"]).st_mtime_ns == before
+
+
+def jpeg(image: Image.Image, **save: Any) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=95, **save)
+    return buffer.getvalue()
+
+
+def test_a_big_photo_is_decoded_smaller_but_answered_in_full_size_pixels(cropper: Any, photos: Path) -> None:
+    # Eyes to shoulders: points the model places steadily (wrists move by tens of pixels between two
+    # resamplings of the same photo, so they are not a test of the scaling).
+    camera = Image.open(photos / "camera.png").convert("RGB")
+    small = cropper.predict(jpeg(camera), upper="eyes", lower="shoulders")
+    big = cropper.predict(
+        jpeg(camera.resize((3200, 3200), Image.Resampling.BICUBIC)), upper="eyes", lower="shoulders"
+    )
+    assert big["image_size"] == {"width": 3200, "height": 3200}
+    for key in "xywh":
+        assert big[key] == pytest.approx(small[key] * 6.25, abs=0.03 * 3200), key
+    for name in ("left_eye", "right_eye", "left_shoulder", "right_shoulder"):
+        expected = [v * 6.25 for v in small["keypoints"][name][:2]]
+        assert big["keypoints"][name][:2] == pytest.approx(expected, abs=0.03 * 3200), name
+
+
+def test_exif_orientation_turns_the_photo_upright_first(cropper: Any, photos: Path) -> None:
+    upright = Image.open(photos / "camera.png").convert("RGB").crop((0, 0, 512, 440))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "turn 90 degrees clockwise to display": stored lying on its side
+    stored = upright.transpose(Image.Transpose.ROTATE_90)
+    assert stored.size == (440, 512)
+    as_upright = cropper.predict(jpeg(upright), upper="eyes", lower="shoulders")
+    as_stored = cropper.predict(jpeg(stored, exif=exif), upper="eyes", lower="shoulders")
+    assert as_stored["image_size"] == {"width": 512, "height": 440}
+    for key in "xywh":
+        assert as_stored[key] == pytest.approx(as_upright[key], abs=8), key
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_decoding(cropper: Any) -> None:
+    buffer = io.BytesIO()
+    Image.new("1", (8000, 7000)).save(buffer, format="PNG")  # 56 megapixels in a few kB
+    with pytest.raises(
+        ValueError, match="the image is 8000x7000 pixels, over 50,000,000: pass a smaller image"
+    ):
+        cropper.predict(buffer.getvalue())
