@@ -3,9 +3,10 @@
 ``build(source, options)`` is what the magics, the CLI and the sidebar call. ``source`` is a notebook
 path, a live IPython shell, or a list of ``Cell``. It writes ``__main__.py``, ``<name>.zip`` and, for the
 image plan, ``image/Dockerfile`` + ``image/requirements.txt`` into the output folder, times each stage,
-and returns a ``BuildResult`` whose ``summary()`` is what every entry point prints. It also owns the
-action's annotations (the package hash and provenance, never a secret). It does not test
-(``local_test.py``) nor deploy (``deploy.py``).
+and returns a ``BuildResult`` whose ``summary()`` is what every entry point prints. ``deploy(result,
+client)`` puts the package on an OpenWhisk through ``openwhisk.Client``, with the action's annotations (the
+package hash and provenance, never a secret), and uploads nothing when the server has the same hash.
+It does not test (``local_test.py``) nor speak HTTP itself (``openwhisk/``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ from .packaging import Package, build_package
 from .packaging.virtualenv import cache_dir
 from .requirements import Requirements, resolve_requirements
 
-__all__ = ["HASH_ANNOTATION", "BuildOptions", "BuildResult", "action_annotations", "build", "default_kind"]
+__all__ = [
+    "HASH_ANNOTATION",
+    "BuildOptions",
+    "BuildResult",
+    "Deployment",
+    "action_annotations",
+    "build",
+    "default_kind",
+    "deploy",
+]
 
 HASH_ANNOTATION = "jupyter-faas/sha256"
 
@@ -55,6 +65,7 @@ class BuildOptions:
     no_test: bool = False
     timings: bool = False  # per-stage timings in each result
     output: Path | None = None
+    reuse: bool = True  # reuse a cached package built from identical inputs
 
 
 @dataclass
@@ -133,7 +144,7 @@ def build(source: Any, options: BuildOptions) -> BuildResult:
     start = time.perf_counter()
     package = build_package(
         main_py, capture.modules + capture.files, requirements,
-        name=name, kind=kind, output_dir=output, image=options.image,
+        name=name, kind=kind, output_dir=output, image=options.image, reuse=options.reuse,
     )  # fmt: skip
     seconds["package"] = time.perf_counter() - start
     return BuildResult(options, name, capture, requirements, main_path, package, output, seconds)
@@ -148,3 +159,59 @@ def action_annotations(result: BuildResult) -> dict[str, Any]:
         "jupyter-faas/class": f"{result.capture.class_name}.{result.capture.method.name}",
         "jupyter-faas/plan": result.package.plan.choice,
     }
+
+
+@dataclass
+class Deployment:
+    """What ``deploy`` did: the action as the server returned it, and whether code was uploaded."""
+
+    action: dict[str, Any]
+    uploaded: bool  # False when the server already had this package (same sha256 annotation)
+    reason: str
+
+    def describe(self) -> str:
+        version = self.action.get("version", "?")
+        return f"Deployed {self.action.get('namespace', '')}/{self.action.get('name', '')} {version}: {self.reason}"
+
+
+def _annotation(action: dict[str, Any], key: str) -> Any:
+    return next((a.get("value") for a in action.get("annotations") or [] if a.get("key") == key), None)
+
+
+def deploy(result: BuildResult, client: Any) -> Deployment:
+    """Create or update the action on ``client`` (an ``openwhisk.Client``); skip the upload if unchanged.
+
+    The package's sha256 is stored as the ``jupyter-faas/sha256`` annotation: when the deployed action
+    has the same hash, kind and image, only changed limits or parameters are sent (no code).
+    """
+    from .errors import NotFound
+
+    options, package = result.options, result.package
+    try:
+        current: dict[str, Any] | None = client.actions.get(result.name, code=False)
+    except NotFound:
+        current = None
+    meta = action_annotations(result)
+    limits = {"memory": options.memory, "timeout": options.timeout}
+    params = options.params or None
+    if current is not None and _annotation(current, HASH_ANNOTATION) == package.sha256:
+        exec_ = current.get("exec") or {}
+        if exec_.get("kind") == package.kind and exec_.get("image") == package.image:
+            old = current.get("limits") or {}
+            changed = {k: v for k, v in limits.items() if v is not None and old.get(k) != v}
+            if not changed and params is None:
+                return Deployment(current, False, "unchanged (same sha256): nothing uploaded")
+            action = client.actions.update(result.name, None, kind=None, parameters=params, **changed)
+            return Deployment(action, False, f"same package, updated {', '.join(changed) or 'parameters'}")
+    action = client.actions.update(
+        result.name,
+        package.zip_path.read_bytes(),
+        kind=package.kind,
+        image=package.image,
+        memory=options.memory,
+        timeout=options.timeout,
+        parameters=params,
+        annotations=meta,
+    )
+    what = "created" if current is None else "updated"
+    return Deployment(action, True, f"{what}, uploaded {package.size:,} bytes (sha256 {package.sha256[:12]})")

@@ -39,7 +39,7 @@ def generate(capture: Capture, options: CodegenOptions | None = None) -> str:
             f"The captured code defines {', '.join(clash)}, which the generated entry point needs.",
             fix="Rename it in the notebook.",
         )
-    parts = [_header(capture), _runtime_imports(capture), _captured(capture), _entry(capture, options)]
+    parts = [_header(capture), _runtime_imports(capture, options), _captured(capture), _entry(capture, options)]
     return "\n".join(p for p in parts if p).rstrip() + "\n"
 
 
@@ -58,10 +58,11 @@ def _header(capture: Capture) -> str:
     )
 
 
-def _runtime_imports(capture: Capture) -> str:
+def _runtime_imports(capture: Capture, options: CodegenOptions) -> str:
     future = [p.source for p in capture.pieces if _is_future(p.statement.node)]
     lines = [*future, "import base64 as _base64", "import io as _io", "import sys as _sys"]
-    lines += ["import time as _time", "import traceback as _traceback"]
+    lines += ["import time as _time"] if options.timings else []
+    lines += ["import traceback as _traceback"]
     return "\n".join(lines) + "\n"
 
 
@@ -103,20 +104,29 @@ def _call(method: MethodSignature) -> tuple[str, bool]:
     return f"_action.{method.name}(**params)", True
 
 
+def _tuple(names: tuple[str, ...]) -> str:
+    """A tuple literal in the style of formatted code: ("a", "b") or ("a",) or ()."""
+    items = ", ".join(f'"{n}"' for n in names)
+    return f"({items},)" if len(names) == 1 else f"({items})"
+
+
 def _entry(capture: Capture, options: CodegenOptions) -> str:
     cls, method = capture.class_name, capture.method
     call, named = _call(method)
     out = ["", "# ---- OpenWhisk entry point (generated) " + "-" * 70, ""]
-    out += [
-        "_started = _time.perf_counter()",
-        f"_action = {cls}()",
-        "_load_ms = (_time.perf_counter() - _started) * 1000",
-        "",
-    ]
+    if options.timings:
+        out += [
+            "_started = _time.perf_counter()",
+            f"_action = {cls}()  # once per container: its loading time is part of the cold start",
+            "_load_ms = (_time.perf_counter() - _started) * 1000",
+            "",
+        ]
+    else:
+        out += [f"_action = {cls}()  # once per container: its loading time is part of the cold start", ""]
     if named:
         out += [
-            f"_ACCEPTED = {method.params!r}",
-            f"_REQUIRED = {method.required!r}",
+            f"_ACCEPTED = {_tuple(method.params)}",
+            f"_REQUIRED = {_tuple(method.required)}",
             "",
             "",
             "def _check(params):",

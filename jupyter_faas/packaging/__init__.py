@@ -82,16 +82,18 @@ def build_package(
     kind: str,
     output_dir: Path,
     image: str | None = None,
+    reuse: bool = True,
 ) -> Package:
     """Build the package of action ``name`` into ``output_dir`` (``<name>.zip``, maybe ``image/``).
 
     ``kind`` is the Python kind (``python:3.11``); ``image`` asks for the image plan with that image name.
+    ``reuse=False`` zips again even when the package cache has the same inputs (determinism checks).
     """
     python = KINDS[kind].python
     output_dir.mkdir(parents=True, exist_ok=True)
     key = _inputs_key(main_py, files, requirements, f"{name}|{kind}|{image}")
     cached = cache_dir() / "packages" / key[:32]
-    if (cached / "package.json").is_file() and (cached / "action.zip").is_file():
+    if reuse and (cached / "package.json").is_file() and (cached / "action.zip").is_file():
         return _restore(cached, output_dir, name)
 
     entries = [Entry("__main__.py", data=main_py.encode())] + [Entry(f.arcname, path=f.path) for f in files]

@@ -22,7 +22,8 @@ _MB = 1024 * 1024
 
 
 def mb(n: int) -> str:
-    return f"{n / _MB:.1f} MB"
+    """Bytes for people: "9.3 MB", or "12.4 KB" below a tenth of a MB."""
+    return f"{n / _MB:.1f} MB" if n >= _MB // 10 else f"{n / 1024:.1f} KB"
 
 
 @dataclass(frozen=True)
