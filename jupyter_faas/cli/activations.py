@@ -97,8 +97,9 @@ def _one(args: argparse.Namespace) -> int:
     with client_from(args) as client:
         activation_id = _id(client, args)
         if args.what == "get":
+            record = client.activations.get(activation_id)
             say(f"ok: got activation {activation_id}")
-            print_json(client.activations.get(activation_id))
+            print_json(record)
         elif args.what == "result":
             print_json(client.activations.result(activation_id).get("result"))
         else:

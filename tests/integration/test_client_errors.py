@@ -104,8 +104,8 @@ def fake() -> Iterator[FakeOpenWhisk]:
     yield from _serve(FakeOpenWhisk())
 
 
-@pytest.fixture
-def tls_fake(tmp_path: Path) -> Iterator[FakeOpenWhisk]:
+def serve_tls(tmp_path: Path) -> Iterator[FakeOpenWhisk]:
+    """A ``FakeOpenWhisk`` over HTTPS with a self-signed certificate for 127.0.0.1 made here."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
@@ -118,6 +118,11 @@ def tls_fake(tmp_path: Path) -> Iterator[FakeOpenWhisk]:
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     yield from _serve(server)
+
+
+@pytest.fixture
+def tls_fake(tmp_path: Path) -> Iterator[FakeOpenWhisk]:
+    yield from serve_tls(tmp_path)
 
 
 def client_for(apihost: str, *, auth: str = WRONG_KEY, insecure: bool = False, **options: Any) -> Client:
