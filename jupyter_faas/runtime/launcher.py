@@ -61,13 +61,33 @@ def _activate_virtualenv(folder):
     return True
 
 
+def _install_requirements(folder):
+    """``requirements.txt`` without ``virtualenv/``: build one at init, as upstream's compile step does."""
+    requirements = os.path.join(folder, "requirements.txt")
+    venv = os.path.join(folder, "virtualenv")
+    if not os.path.exists(requirements) or os.path.isdir(venv):
+        return True
+    import subprocess
+
+    steps = [
+        [sys.executable, "-m", "virtualenv", venv],
+        [os.path.join(venv, "bin", "python"), "-m", "pip", "install", "-r", requirements],
+    ]
+    for step in steps:
+        done = subprocess.run(step, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if done.returncode != 0:
+            sys.stderr.write(done.stdout.decode("utf-8", "replace"))
+            return False
+    return True
+
+
 def _init(message):
     """Load the action; return (main function or None, answer)."""
     folder = message["dir"]
     os.chdir(folder)
     for key, value in (message.get("env") or {}).items():
         os.environ[str(key)] = value if isinstance(value, str) else json.dumps(value)
-    if not _activate_virtualenv(folder):
+    if not _install_requirements(folder) or not _activate_virtualenv(folder):
         return None, {"error": COMPILE_FAILED, "status": 502}
     source = os.path.join(folder, "main__.py")
     if not os.path.exists(source):

@@ -49,6 +49,7 @@ class Pool:
         self._stems: dict[Path, list[Container]] = defaultdict(list)
         self._wanted: dict[Path, Environment] = {}  # python -> environment to keep a stem cell ready for
         self._trash: list[Container] = []
+        self._live: set[Container] = set()  # every process not yet destroyed, busy ones included
         self._closed = False
         self._thread = threading.Thread(target=self._maintain, name="jupyter-faas-pool", daemon=True)
         self._thread.start()
@@ -70,23 +71,29 @@ class Pool:
     def release(self, key: str, container: Container) -> None:
         with self._lock:
             self._busy[key] -= 1
-            if self._closed:
-                self._trash.append(container)
-                self._wake.notify()
-                return
-            container.last_used = time.monotonic()
-            self._idle[key].append(container)
-            if sum(len(v) for v in self._idle.values()) > self.max_idle:
-                self._evict_oldest()
+            closed = self._closed
+            if not closed:
+                container.last_used = time.monotonic()
+                self._idle[key].append(container)
+                if sum(len(v) for v in self._idle.values()) > self.max_idle:
+                    self._evict_oldest()
+        if closed:  # the maintenance thread is gone: destroy it here
+            self._destroy(container)
 
     def discard(self, key: str, container: Container | None) -> None:
         """A run ended without a reusable container (developer error or never created)."""
         with self._lock:
             self._busy[key] -= 1
-            if container is not None:
-                container.kill()
-                self._trash.append(container)
-                self._wake.notify()
+            closed = self._closed
+        if container is None:
+            return
+        container.kill()  # outside the lock: it waits for the process to exit
+        if closed:
+            self._destroy(container)
+            return
+        with self._lock:
+            self._trash.append(container)
+            self._wake.notify()
 
     def spawn(self, env: Environment) -> Container:
         """A stem cell of ``env`` (prewarmed if one is ready, else spawned now)."""
@@ -104,7 +111,10 @@ class Pool:
 
     def _new(self, env: Environment) -> Container:
         folder = self.folder / f"c{os.getpid()}-{time.monotonic_ns()}"
-        return Container(env.python, folder, clean_env(env.root, env.env))
+        container = Container(env.python, folder, clean_env(env.root, env.env))
+        with self._lock:
+            self._live.add(container)
+        return container
 
     # -- introspection -----------------------------------------------------------------------------
 
@@ -161,10 +171,11 @@ class Pool:
                     else:
                         self._stems[env.python].append(stem)
 
-    @staticmethod
-    def _destroy(container: Container) -> None:
+    def _destroy(self, container: Container) -> None:
         container.close()
         shutil.rmtree(container.folder, ignore_errors=True)
+        with self._lock:
+            self._live.discard(container)
 
     def shutdown(self) -> None:
         """Kill every container, idle, prewarmed and (when they return) busy ones; remove folders."""
@@ -180,5 +191,8 @@ class Pool:
         self._thread.join(timeout=30)
         with self._lock:
             trash, self._trash = self._trash, []
+            busy = list(self._live)
         for container in trash:
             self._destroy(container)
+        for container in busy:  # runs in flight see their process die and report a crash
+            container.kill()

@@ -85,3 +85,17 @@ def test_the_launcher_refuses_a_second_init(tmp_path: Path, kinds: Any) -> None:
         assert box.run({"value": {}}, 5000, logs).result == {"x": 1}
     finally:
         box.close()
+
+
+def test_shutdown_ends_a_run_in_flight(tmp_path: Path, cache_dir: Path, kinds: Any) -> None:
+    rt = Runtime(tmp_path / "work", cache_dir=cache_dir)
+    spec = make_spec(SLOW, timeout_ms=60_000)
+    rt.run(spec, make_request())
+    with ThreadPoolExecutor(max_workers=1) as ex:
+        future = ex.submit(rt.run, spec, make_request({"s": 30}))
+        assert _eventually(lambda: rt.counts()[spec.key]["busy"] == 1)
+        time.sleep(0.1)
+        rt.shutdown()
+        out = future.result(timeout=10)
+    assert out.status_code == 2
+    assert out.result == {"error": "The action did not produce a valid response and exited unexpectedly."}

@@ -138,3 +138,26 @@ def test_extracting_keeps_executable_bits(tmp_path: Path) -> None:
     info.external_attr = (stat.S_IFREG | 0o755) << 16
     extract_zip(_raw_zip([(info, b"#!/bin/sh\n")]), tmp_path / "t")
     assert (tmp_path / "t" / "bin" / "tool").stat().st_mode & 0o100
+
+
+@pytest.mark.slow
+def test_requirements_without_virtualenv_are_installed_at_init(runtime: Runtime) -> None:
+    code = make_zip(
+        {
+            "__main__.py": "import tabulate\ndef main(a):\n    return {'v': tabulate.__version__}\n",
+            "requirements.txt": "tabulate==0.9.0\n",
+        }
+    )
+    out = runtime.run(make_spec(code, timeout_ms=120_000), make_request())
+    assert (out.status_code, out.result) == (0, {"v": "0.9.0"}), out.logs
+
+
+@pytest.mark.slow
+def test_requirements_that_cannot_install_fail_init_with_pips_words_in_logs(runtime: Runtime) -> None:
+    code = make_zip(
+        {"__main__.py": "def main(a):\n    return {}\n", "requirements.txt": "no-such-dist-x9q==0.0.1\n"}
+    )
+    out = runtime.run(make_spec(code, timeout_ms=120_000), make_request())
+    assert out.status_code == 2
+    assert out.result == {"error": "The action failed to generate or locate a binary. See logs for details."}
+    assert any("no-such-dist-x9q" in line for line in out.logs)
