@@ -51,9 +51,7 @@ except ImportError:  # the same TensorFlow Lite interpreter also ships inside Te
 
 __all__ = [
     "BODY_PARTS",
-    "DETECTOR_MODEL",
     "KEYPOINT_NAMES",
-    "LANDMARK_MODEL",
     "MODEL_DIR",
     "SmartBodyCrop",
     "crop_box",
@@ -61,10 +59,8 @@ __all__ = [
     "keypoints_between",
 ]
 
-MODEL_DIR = "models"
-DETECTOR_MODEL = "models/pose_detection.tflite"
-LANDMARK_MODEL = "models/pose_landmark_full.tflite"
-# Where the two files sit inside the mediapipe distribution (0.10.5 .. 0.10.21).
+MODEL_DIR = "models"  # relative to the working directory: the notebook's folder, or the action's
+# The two model files, and where they sit inside the mediapipe distribution (0.10.5 .. 0.10.21).
 MEDIAPIPE_FILES = {
     "pose_detection.tflite": "mediapipe/modules/pose_detection/pose_detection.tflite",
     "pose_landmark_full.tflite": "mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
@@ -108,22 +104,20 @@ def ensure_model_files(model_dir: str = MODEL_DIR, wheel: str | None = None) -> 
     os.makedirs(model_dir, exist_ok=True)
     for name in missing:
         inner = MEDIAPIPE_FILES[name]
+        partial = paths[name] + ".partial"  # a copy cut short must not pass for a model file
         if wheel is not None:
-            with (
-                zipfile.ZipFile(wheel) as archive,
-                archive.open(inner) as src,
-                open(paths[name], "wb") as dst,
-            ):
+            with zipfile.ZipFile(wheel) as archive, archive.open(inner) as src, open(partial, "wb") as dst:
                 shutil.copyfileobj(src, dst)
-            continue
-        source = _installed_mediapipe_file(inner)
-        if source is None:
-            raise ValueError(
-                f"the pose model file {name} is not in {model_dir}/ and no mediapipe 0.10.5-0.10.21 is "
-                "installed to copy it from: run `pip install --no-deps mediapipe==0.10.21` (never imported, "
-                "only its model files are read), or pass wheel= the path of a downloaded mediapipe wheel"
-            )
-        shutil.copyfile(source, paths[name])
+        else:
+            source = _installed_mediapipe_file(inner)
+            if source is None:
+                raise ValueError(
+                    f"the pose model file {name} is not in {model_dir}/ and no mediapipe 0.10.5-0.10.21 is "
+                    "installed to copy it from: run `pip install --no-deps mediapipe==0.10.21` (never "
+                    "imported, only its model files are read), or pass wheel= a downloaded mediapipe wheel"
+                )
+            shutil.copyfile(source, partial)
+        os.replace(partial, paths[name])
     return paths
 
 
@@ -189,11 +183,11 @@ class SmartBodyCrop:
 
     def predict(
         self,
-        image: str | bytes | dict[str, Any],
+        image: str | bytes | dict[str, Any] | None = None,
         upper: str = "eyes",
         lower: str = "hips",
         margin: float = 0.1,
-        return_image: bool = False,
+        return_image: bool | str = False,
     ) -> dict[str, Any]:
         """Crop ``image`` (URL, path, base64 text or data: URL, or bytes) from ``upper`` to ``lower``.
 
@@ -206,8 +200,9 @@ class SmartBodyCrop:
         if isinstance(image, dict):
             return self.predict(**image)
         upper, lower, margin = _check_parameters(upper, lower, margin)
+        return_image = _flag("return_image", return_image)
         started = time.perf_counter()
-        data, download_ms = read_image_bytes(image)
+        data, download_ms = read_image_bytes("" if image is None else image)
         decode_started = time.perf_counter()
         pixels, (width, height) = decode_image(data)  # big photos come back smaller than width x height
         scale = np.array([width / pixels.shape[1], height / pixels.shape[0]], dtype=np.float32)
@@ -297,3 +292,14 @@ def _check_parameters(upper: Any, lower: Any, margin: Any) -> tuple[str, str, fl
     if not 0.0 <= margin <= 2.0:
         raise ValueError(f"margin must be between 0 and 2 (a fraction of the box's size), not {margin}")
     return upper, lower, margin
+
+
+def _flag(name: str, value: Any) -> bool:
+    """A yes/no parameter: a JSON boolean, or the text a query string or a CLI may send."""
+    if isinstance(value, bool):
+        return value
+    if str(value).strip().lower() in ("true", "1", "yes"):
+        return True
+    if str(value).strip().lower() in ("false", "0", "no", ""):
+        return False
+    raise ValueError(f"{name} must be true or false, not {value!r}")

@@ -186,6 +186,15 @@ def test_return_image_gives_the_crop_as_base64_jpeg(cropper: Any, photos: Path) 
     assert crop.format == "JPEG"
     assert crop.size == (result["w"], result["h"])
     assert "crop" not in cropper.predict(str(photos / "astronaut.png"))
+    assert "crop" not in cropper.predict(str(photos / "astronaut.png"), return_image="false")  # CLI text
+    assert "crop" in cropper.predict(str(photos / "camera.png"), return_image="true")
+    with pytest.raises(ValueError, match="return_image must be true or false, not 'maybe'"):
+        cropper.predict(str(photos / "camera.png"), return_image="maybe")
+
+
+def test_an_invocation_without_an_image_says_what_to_pass(cropper: Any) -> None:
+    with pytest.raises(ValueError, match="image is missing: pass an http\\(s\\) URL"):
+        cropper.predict(upper="eyes", lower="hips")
 
 
 def test_a_warm_second_call_reuses_the_loaded_models(model_dir: str, photos: Path) -> None:
