@@ -7,6 +7,9 @@ Interface (stable; the engine and the local test depend on it)::
 
     runtime = Runtime(work_dir=Path(...))           # containers' folders live under work_dir
     outcome = runtime.run(spec, request)            # blocking; thread-safe; many at once
+    runtime.prepare("python:3.11")                  # optional: build the kind now, keep a stem cell ready
+    runtime.images.build(tag, context_dir)          # a blackbox image from a Dockerfile subset
+    runtime.counts(); runtime.warm_count(key)       # introspection
     runtime.shutdown()                              # kills every container
 
 * ``ActionSpec`` is one revision of an action. Containers are reused only for the same ``spec.key``; a
@@ -15,10 +18,11 @@ Interface (stable; the engine and the local test depend on it)::
 * ``RunOutcome`` is what the activation record is made from: status, result, logs (already formatted as
   upstream's lines and truncated to the logs limit), start/end, init time (cold starts only), wait time.
 
-Modules: ``launcher.py`` (runs inside the action process; standard library only), ``container.py`` (one
-action process: spawn, init, run, kill, limits), ``pool.py`` (warm containers per revision, reaping),
-``environments.py`` (kind -> interpreter + stock packages), ``images.py`` (blackbox images realised as
-local environments), ``archive.py`` (safe zip extraction).
+Modules: ``runtime.py`` (``Runtime``: one activation end to end), ``launcher.py`` (runs inside the action
+process; standard library only), ``container.py`` (one action process: spawn, init, run, kill, limits),
+``limits.py`` (memory: cgroup or RSS watchdog), ``pool.py`` (warm containers per revision, stem cells,
+reaping), ``environments.py`` (kind -> interpreter + stock packages), ``images.py`` (blackbox images
+realised as local environments), ``archive.py`` (safe zip extraction), ``messages.py`` (upstream's words).
 """
 
 from __future__ import annotations

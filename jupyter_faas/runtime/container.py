@@ -33,6 +33,7 @@ LAUNCHER = str(Path(__file__).resolve().parent / "launcher.py")
 _SENTINEL = msg.SENTINEL.encode()
 _IDS = itertools.count(1)
 _POLL_MS = 10
+_MAX_LINE = 16 * 1024
 
 
 def _stamp(ns: int) -> str:
@@ -251,6 +252,9 @@ class Container:
         stream = "stdout" if fd == self._out else "stderr"
         buf = self._partial[fd] + data
         *lines, rest = buf.split(b"\n")
+        while len(rest) > _MAX_LINE:  # docker's json-file driver splits long lines into 16 KiB entries
+            lines.append(rest[:_MAX_LINE])
+            rest = rest[_MAX_LINE:]
         self._partial[fd] = rest
         seen = 0
         for line in lines:

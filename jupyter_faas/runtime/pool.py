@@ -95,6 +95,13 @@ class Pool:
             self._trash.append(container)
             self._wake.notify()
 
+    def want(self, env: Environment) -> None:
+        """Keep a stem cell of ``env`` ready from now on (when prewarming is on)."""
+        with self._lock:
+            if self.prewarm and env.python not in self._wanted:
+                self._wanted[env.python] = env
+                self._wake.notify()
+
     def spawn(self, env: Environment) -> Container:
         """A stem cell of ``env`` (prewarmed if one is ready, else spawned now)."""
         with self._lock:

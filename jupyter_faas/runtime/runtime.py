@@ -47,7 +47,13 @@ class Runtime:
     # -- public ------------------------------------------------------------------------------------
 
     def prepare(self, kind: str, image: str | None = None) -> Environment:
-        """Build (once) the environment of ``kind`` (or of ``image`` for blackbox); raises ``FaasError``."""
+        """Build (once) the environment of ``kind`` (or ``image`` for blackbox) and keep a stem cell of it
+        ready, so the next cold start pays only the init. Raises ``FaasError`` (with a fix)."""
+        env = self._environment(kind, image)
+        self._pool.want(env)
+        return env
+
+    def _environment(self, kind: str, image: str | None) -> Environment:
         if kind == "blackbox":
             if not image:
                 raise ActionError("A blackbox action needs an image.", fix="Set exec.image.")
@@ -63,7 +69,7 @@ class Runtime:
         if container is None:
             start = time.time()
             try:
-                env = self.prepare(spec.kind, spec.image)
+                env = self._environment(spec.kind, spec.image)
             except ImageNotFound:
                 self._pool.discard(spec.key, None)
                 return self._failed(called, 2, msg.image_pull_error(spec.image or ""), logs)

@@ -99,3 +99,14 @@ def test_shutdown_ends_a_run_in_flight(tmp_path: Path, cache_dir: Path, kinds: A
         out = future.result(timeout=10)
     assert out.status_code == 2
     assert out.result == {"error": "The action did not produce a valid response and exited unexpectedly."}
+
+
+def test_prepare_keeps_a_stem_cell_ready(tmp_path: Path, cache_dir: Path, kinds: Any) -> None:
+    rt = Runtime(tmp_path / "work", cache_dir=cache_dir)
+    try:
+        assert rt.stem_count() == 0
+        env = rt.prepare("python:default")
+        assert env.version == "3.10"
+        assert _eventually(lambda: rt.stem_count() == 1)
+    finally:
+        rt.shutdown()

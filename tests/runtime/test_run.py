@@ -231,3 +231,9 @@ def test_an_unknown_kind_is_a_whisk_internal_error(runtime: Runtime) -> None:
     assert out.status_code == 3
     assert out.result["error"].startswith("Failed to provision resources to run the action.")
     assert "python:2.7" in out.result["error"]
+
+
+def test_a_long_line_is_split_into_16k_entries_as_dockers_log_driver_does(runtime: Runtime) -> None:
+    out = runtime.run(make_spec("def main(a):\n    print('z' * 40000)\n    return {}\n"), make_request())
+    texts = log_texts(out.logs)
+    assert [len(t) - len("stdout: ") for t in texts] == [16384, 16384, 40000 - 2 * 16384]
