@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import base64
 import io
+import json
+import math
 import os
+import statistics
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ from typing import Any
 import pytest
 from body_crop import (
     BODY_PARTS,
+    KEYPOINT_NAMES,
     MEDIAPIPE_FILES,
     SmartBodyCrop,
     _installed_mediapipe_file,
@@ -28,6 +32,9 @@ from PIL import Image
 pytestmark = pytest.mark.slow
 
 NO_PERSON = ["coffee.png", "rocket.jpg", "chelsea.png"]
+# Keypoints from the real MediaPipe 0.10.21 Pose solution on the photos (golden/make_mediapipe_reference.py).
+REFERENCE = Path(__file__).parent / "golden" / "mediapipe_pose_reference.json"
+MEDIAPIPE = json.loads(REFERENCE.read_text())["landmarks"]
 
 
 def b64(path: Path) -> str:
@@ -271,3 +278,23 @@ def test_an_image_with_too_many_pixels_is_refused_before_decoding(cropper: Any) 
         ValueError, match="the image is 8000x7000 pixels, over 50,000,000: pass a smaller image"
     ):
         cropper.predict(buffer.getvalue())
+
+
+@pytest.mark.parametrize("name", sorted(MEDIAPIPE))
+def test_the_port_finds_what_mediapipe_finds(cropper: Any, photos: Path, name: str) -> None:
+    reference = MEDIAPIPE[name]
+    if reference is None:
+        with pytest.raises(ValueError, match="no person found"):
+            cropper.predict(str(photos / name))
+        return
+    ours = cropper.predict(str(photos / name), upper="nose", lower="ankles")["keypoints"]
+    distances = {}
+    for key, (x, y, visibility) in ours.items():
+        ref_x, ref_y, ref_visibility = reference[KEYPOINT_NAMES.index(key)]
+        distances[key] = math.hypot(x - ref_x, y - ref_y)
+        assert visibility == pytest.approx(ref_visibility, abs=0.1), key
+    assert len(distances) == 17
+    assert statistics.median(distances.values()) < 5, distances
+    for key in ("nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder"):
+        assert distances[key] < 8, (key, distances[key])
+    assert max(distances.values()) < 40, distances
