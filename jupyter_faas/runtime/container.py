@@ -201,10 +201,10 @@ class Container:
         answer = bytearray()
         length = 0
         have_answer = False
-        sentinels = 0
+        pending = {fd for fd in (self._out, self._err) if fd in self._open}  # streams owing a sentinel
         reason = "ok"
         while True:
-            if have_answer and sentinels >= 2:
+            if have_answer and not pending:
                 break
             if self._answer_fd not in self._open and not have_answer:
                 reason = "exit"
@@ -235,9 +235,10 @@ class Container:
                 elif not data:
                     self._close(fd)
                     self._flush_partial(fd, logs, now)
-                    sentinels += 1  # a closed stream has nothing more to say
+                    pending.discard(fd)  # a closed stream has nothing more to say
                 else:
-                    sentinels += self._feed(fd, data, logs, now)
+                    if self._feed(fd, data, logs, now):
+                        pending.discard(fd)
         if reason != "ok" or not have_answer:
             self.kill()
             self._drain(logs)
@@ -263,6 +264,9 @@ class Container:
                 seen += 1
                 if not line:
                     continue
+            while len(line) > _MAX_LINE:
+                logs.add(stream, line[:_MAX_LINE], now)
+                line = line[_MAX_LINE:]
             logs.add(stream, line, now)
         return seen
 

@@ -29,10 +29,15 @@ INIT_TWICE = "Cannot initialize the action more than once."
 
 
 def _end(out):
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.write(1, SENTINEL.encode())
-    os.write(2, SENTINEL.encode())
+    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
+        try:  # the action may have closed or replaced its streams
+            stream.flush()
+        except Exception:
+            pass
+        try:
+            os.write(fd, SENTINEL.encode())
+        except OSError:
+            pass
 
 
 def _answer(out, obj):

@@ -33,12 +33,24 @@ def clean_env(venv_root: Path, extra: dict[str, str] | None = None) -> dict[str,
     }
 
 
+def _remove_stale_folders(folder: Path) -> None:
+    """Folders of containers whose engine died without shutting down (its launchers exit on EOF)."""
+    for entry in folder.glob("c*-*"):
+        try:
+            pid = int(entry.name[1:].split("-", 1)[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not os.path.exists(f"/proc/{pid}"):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 class Pool:
     def __init__(
         self, work_dir: Path, idle_timeout_s: float, prewarm: bool = True, max_idle: int = 64
     ) -> None:
         self.folder = work_dir / "containers"
         self.folder.mkdir(parents=True, exist_ok=True)
+        _remove_stale_folders(self.folder)
         self.idle_timeout_s = idle_timeout_s
         self.prewarm = prewarm
         self.max_idle = max_idle

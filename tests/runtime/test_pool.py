@@ -110,3 +110,13 @@ def test_prepare_keeps_a_stem_cell_ready(tmp_path: Path, cache_dir: Path, kinds:
         assert _eventually(lambda: rt.stem_count() == 1)
     finally:
         rt.shutdown()
+
+
+def test_folders_left_by_a_dead_engine_are_removed(tmp_path: Path, cache_dir: Path, kinds: Any) -> None:
+    stale = tmp_path / "work" / "containers" / "c4194303-123"  # above any pid this test can meet
+    (stale / "action").mkdir(parents=True)
+    rt = Runtime(tmp_path / "work", cache_dir=cache_dir)
+    try:
+        assert not stale.exists()
+    finally:
+        rt.shutdown()

@@ -237,3 +237,11 @@ def test_a_long_line_is_split_into_16k_entries_as_dockers_log_driver_does(runtim
     out = runtime.run(make_spec("def main(a):\n    print('z' * 40000)\n    return {}\n"), make_request())
     texts = log_texts(out.logs)
     assert [len(t) - len("stdout: ") for t in texts] == [16384, 16384, 40000 - 2 * 16384]
+
+
+def test_an_action_that_closes_stdout_keeps_working_warm(runtime: Runtime) -> None:
+    code = "import os, sys\ndef main(a):\n    if a.get('close'):\n        os.close(1)\n    return {'ok': 1}\n"
+    spec = make_spec(code, timeout_ms=3000)
+    assert runtime.run(spec, make_request({"close": True})).result == {"ok": 1}
+    again = runtime.run(spec, make_request())
+    assert (again.status_code, again.result, again.timeout) == (0, {"ok": 1}, False)
