@@ -16,6 +16,7 @@ The parent has already put the action in ``dir`` (``main__.py`` + files, as upst
 leaves it). What this module does not own: limits, logs formatting, result checks (the parent does them).
 """
 
+import contextlib
 import json
 import os
 import sys
@@ -30,14 +31,10 @@ INIT_TWICE = "Cannot initialize the action more than once."
 
 def _end(out):
     for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
-        try:  # the action may have closed or replaced its streams
+        with contextlib.suppress(Exception):  # the action may have closed or replaced its streams
             stream.flush()
-        except Exception:
-            pass
-        try:
+        with contextlib.suppress(OSError):
             os.write(fd, SENTINEL.encode())
-        except OSError:
-            pass
 
 
 def _answer(out, obj):
