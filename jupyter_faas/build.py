@@ -170,8 +170,8 @@ class Deployment:
     reason: str
 
     def describe(self) -> str:
-        version = self.action.get("version", "?")
-        return f"Deployed {self.action.get('namespace', '')}/{self.action.get('name', '')} {version}: {self.reason}"
+        where = f"{self.action.get('namespace', '')}/{self.action.get('name', '')}"
+        return f"Deployed {where} {self.action.get('version', '?')}: {self.reason}"
 
 
 def _annotation(action: dict[str, Any], key: str) -> Any:

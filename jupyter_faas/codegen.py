@@ -39,7 +39,12 @@ def generate(capture: Capture, options: CodegenOptions | None = None) -> str:
             f"The captured code defines {', '.join(clash)}, which the generated entry point needs.",
             fix="Rename it in the notebook.",
         )
-    parts = [_header(capture), _runtime_imports(capture, options), _captured(capture), _entry(capture, options)]
+    parts = [
+        _header(capture),
+        _runtime_imports(capture, options),
+        _captured(capture),
+        _entry(capture, options),
+    ]
     return "\n".join(p for p in parts if p).rstrip() + "\n"
 
 

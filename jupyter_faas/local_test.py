@@ -25,6 +25,8 @@ __all__ = ["LocalRun", "LocalTest", "local_test"]
 
 _MISSING = re.compile(r"ModuleNotFoundError: No module named '([^']+)'")
 _NAME_ERROR = re.compile(r"NameError: name '([^']+)' is not defined")
+_FRAME = re.compile(r'File "[^"]*/action/([^"]+)", line (\d+)')
+_LOG_PREFIX = re.compile(r"^\S+Z (stdout|stderr): ")
 _FILE_ERROR = re.compile(r"(?:FileNotFoundError|No such file or directory)[^']*'([^']+)'")
 
 
@@ -86,6 +88,10 @@ def _fix_for(logs: list[str], result: Any) -> str:
         )
     names = _NAME_ERROR.findall(text)
     if names:
+        frames = _FRAME.findall(text)
+        where = frames[-1] if frames else ("main__.py", "?")
+        if where[0] != "main__.py":
+            return f"{names[-1]} is not defined in {where[0]} (line {where[1]}): import or define it there."
         return f"{names[-1]} is not defined in the action: define or import it in a cell the class uses."
     files = _FILE_ERROR.findall(text)
     if files:
@@ -158,7 +164,7 @@ def local_test(
             if not report.ok:
                 if raise_on_failure:
                     error = run.result.get("error") if isinstance(run.result, dict) else run.result
-                    tail = "\n".join(run.logs[-12:])
+                    tail = "\n".join(_LOG_PREFIX.sub("", line) for line in run.logs[-12:])
                     raise ActionError(
                         f"Local test of {name} failed ({'cold start' if i == 0 else 'warm run'}, "
                         f"{STATUS_CODES[run.status_code]}): {error}\n{tail}",

@@ -47,6 +47,7 @@ class _Resolver:
             for name in stmt.binds:
                 self.by_name.setdefault(name, []).append(stmt)
         self.namespace = namespace or {}
+        self._synthetic = 0  # statements made from the namespace get positions -1, -2, ...
 
     def resolve(self, name: str, user: Statement, eager: bool) -> Statement | None:
         """The definition of ``name`` that ``user`` reads, or None for a builtin."""
@@ -75,7 +76,8 @@ class _Resolver:
             ):
                 return None
             text = f"from {module} import {qualname}" + ("" if qualname == name else f" as {name}")
-        stmt = analyse_cell(_NAMESPACE_CELL, text, -1)[0]
+        self._synthetic -= 1
+        stmt = analyse_cell(_NAMESPACE_CELL, text, self._synthetic)[0]
         self.by_name[name] = [stmt]
         return stmt
 

@@ -73,9 +73,13 @@ def options_from(args: argparse.Namespace) -> Any:
         try:
             test_args = json.loads(args.test_args)
         except ValueError as exc:
-            raise BuildError(f"--test-args is not JSON: {exc}", fix="""Give a JSON object: '{"x": 1}'.""") from None
+            raise BuildError(
+                f"--test-args is not JSON: {exc}", fix="""Give a JSON object: '{"x": 1}'."""
+            ) from None
         if not isinstance(test_args, dict):
-            raise BuildError("--test-args must be a JSON object.", fix="""Give e.g. '{"image": "photo.jpg"}'.""")
+            raise BuildError(
+                "--test-args must be a JSON object.", fix="""Give e.g. '{"image": "photo.jpg"}'."""
+            )
     output = args.output
     if output is None and args.notebook:
         name = args.name or args.class_name

@@ -22,7 +22,7 @@ from jupyter_faas.codegen import CodegenOptions, generate
 from jupyter_faas.errors import CaptureError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-import cases  # noqa: E402
+import cases
 
 
 def _generate(case: str) -> str:
@@ -61,7 +61,8 @@ CONVERTER = [
     "class Model:\n"
     "    def predict(self, kind):\n"
     "        if kind == 'numpy':\n"
-    "            return {'array': np.arange(3, dtype=np.float32), 'scalar': np.int64(7), 'flag': np.bool_(True)}\n"
+    "            array = np.arange(3, dtype=np.float32)\n"
+    "            return {'array': array, 'scalar': np.int64(7), 'flag': np.bool_(True)}\n"
     "        if kind == 'tuple':\n"
     "            return (1, (2, 3), {'x': (4,)})\n"
     "        if kind == 'image':\n"
@@ -155,5 +156,9 @@ def test_captured_code_may_not_define_the_entry_point_names(tmp_path: Path) -> N
 
 def test_numpy_result_types_survive_json(tmp_path: Path) -> None:
     main = _module(tmp_path, CONVERTER, "Model")["main"]
-    assert json.loads(json.dumps(main({"kind": "numpy"}))) == {"array": [0.0, 1.0, 2.0], "scalar": 7, "flag": True}
+    assert json.loads(json.dumps(main({"kind": "numpy"}))) == {
+        "array": [0.0, 1.0, 2.0],
+        "scalar": 7,
+        "flag": True,
+    }
     assert np.float32(1.5).tolist() == 1.5  # the conversion relies on tolist()
