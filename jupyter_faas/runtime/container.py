@@ -247,6 +247,7 @@ class Container:
             self.memory_peak = self.guard.peak_bytes()
             return None, 0, reason
         self.last_used = time.monotonic()
+        self.memory_peak = self.guard.peak_bytes()
         return bytes(answer[:-1] if answer.endswith(b"\n") else answer), length, "ok"
 
     def _feed(self, fd: int, data: bytes, logs: LogCollector, now: int) -> int:

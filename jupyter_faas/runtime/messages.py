@@ -13,6 +13,7 @@ __all__ = [
     "LOG_WARNING_DEVELOPER_ERROR",
     "MEMORY_EXHAUSTED",
     "NOT_DICT_OR_ARRAY",
+    "NO_CODE",
     "RESOURCE_PROVISION_ERROR",
     "SENTINEL",
     "START_FAILED",
@@ -33,6 +34,7 @@ LOG_WARNING_DEVELOPER_ERROR = "The action did not initialize or run as expected.
 # the Go action proxy's init answers with OW_LOG_INIT_ERROR set (as in the python images); details go to logs
 COMPILE_FAILED = "The action failed to generate or locate a binary. See logs for details."
 START_FAILED = "Cannot start action. Check logs for details."
+NO_CODE = "Missing main/no code to execute."
 RESOURCE_PROVISION_ERROR = "Failed to provision resources to run the action."
 
 

@@ -146,6 +146,8 @@ class Runtime:
     # -- helpers -----------------------------------------------------------------------------------
 
     def _init(self, container: Container, spec: ActionSpec, logs: LogCollector) -> Exchange:
+        if not spec.code:
+            return Exchange(2, {"error": msg.NO_CODE})
         try:
             if spec.binary:
                 try:

@@ -245,3 +245,13 @@ def test_an_action_that_closes_stdout_keeps_working_warm(runtime: Runtime) -> No
     assert runtime.run(spec, make_request({"close": True})).result == {"ok": 1}
     again = runtime.run(spec, make_request())
     assert (again.status_code, again.result, again.timeout) == (0, {"ok": 1}, False)
+
+
+def test_an_action_without_code_fails_init_as_the_proxy_does(runtime: Runtime) -> None:
+    out = runtime.run(make_spec(""), make_request())
+    assert (out.status_code, out.result) == (2, {"error": "Missing main/no code to execute."})
+
+
+def test_memory_peak_is_reported(runtime: Runtime) -> None:
+    out = runtime.run(make_spec("def main(a):\n    return {}\n"), make_request())
+    assert out.memory_peak_bytes is not None and out.memory_peak_bytes > 1024 * 1024
