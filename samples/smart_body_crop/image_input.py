@@ -1,7 +1,7 @@
 """Image input for the smart-body-crop action: where the image comes from, and decoding it.
 
 Owns: turning the ``image`` parameter (an http(s) URL, a local path, base64 text, a ``data:`` URL, or raw
-bytes in a notebook) into a RGB pixel array, with a clear ``ValueError`` for each way that can fail, and
+bytes in a notebook) into an RGB pixel array, with a clear ``ValueError`` for each way that can fail, and
 encoding a crop back to base64 for the result. Does not own: the pose model (``pose_model.py``) or the crop
 (``body_crop.py``).
 
@@ -61,8 +61,9 @@ def read_image_bytes(image: str | bytes) -> tuple[bytes, float]:
     if isinstance(image, (bytes, bytearray, memoryview)):
         return bytes(image), 0.0
     if not isinstance(image, str) or not image.strip():
+        what = "missing" if isinstance(image, str) else f"of type {type(image).__name__}"
         raise ValueError(
-            "image is missing: pass an http(s) URL, a path to an image file, "
+            f"image is {what}: pass an http(s) URL, a path to an image file, "
             "or the image as base64 text (optionally a data: URL)"
         )
     text = image.strip()

@@ -159,6 +159,7 @@ def test_an_image_over_the_payload_limit_says_to_pass_a_url(cropper: Any, photos
         ("not base64 and not a file!", "neither an http\\(s\\) URL, nor an existing file, nor valid base64"),
         ("data:image/png,rawtext", "must be base64-encoded"),
         ("", "image is missing"),
+        (42, "image is of type int: pass an http\\(s\\) URL"),
         (b"", "the image is empty"),
     ],
 )
