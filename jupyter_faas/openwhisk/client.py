@@ -226,15 +226,12 @@ class Client:
         elif what and status in (409, 400, 413):
             message = f"{what}: {message}"
         code = body.get("code") if isinstance(body, dict) and isinstance(body.get("code"), str) else None
-        return cls(
-            message,
-            fix=fix,
-            status=status,
-            code=code,
-            activation_id=response.headers.get(ACTIVATION_ID_HEADER)
-            or (body.get("activationId") if isinstance(body, dict) else None),
-            details=body,
+        activation_id = response.headers.get(ACTIVATION_ID_HEADER) or (
+            body.get("activationId") if isinstance(body, dict) else None
         )
+        if fix and activation_id:
+            fix = fix.replace("<id>", activation_id)
+        return cls(message, fix=fix, status=status, code=code, activation_id=activation_id, details=body)
 
     def _fix(self, status: int, what: str | None) -> str | None:
         auth = f"the key {self.config.masked_auth} (from {self.config.sources.get('auth', 'argument')})"

@@ -180,3 +180,26 @@ def test_stats_table_json_and_plots(cli: Cli, tmp_path: Path) -> None:
     cli("stats", name, "--html", str(html), "--timeline", str(timeline), "--histogram", str(histogram))
     assert html.read_text().startswith("<table") and name in html.read_text()
     assert timeline.read_bytes()[:4] == histogram.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_docker_action_on_a_stock_image(cli: Cli, tmp_path: Path) -> None:
+    name = unique("clidocker")
+    source = tmp_path / "d.py"
+    source.write_text(CODE)
+    created = json.loads(
+        cli("action", "create", name, str(source), "--docker", "openwhisk/action-python-v3.11").stdout
+    )
+    assert created["exec"] == {"kind": "blackbox", "image": "openwhisk/action-python-v3.11", "binary": False}
+    assert json.loads(cli("invoke", name, "-p", "n", "2", "-r").stdout) == {"n": 4, "who": None}
+
+
+def test_failed_invoke_prints_the_record_and_the_id_to_look_at(cli: Cli, tmp_path: Path) -> None:
+    name = unique("clifail")
+    source = tmp_path / "f.py"
+    source.write_text("def main(args):\n    raise RuntimeError('broken on purpose')\n")
+    cli("action", "create", name, str(source), "--kind", "python:3.11")
+    out = cli("invoke", name, "--blocking", ok=False)
+    record = json.loads(out.stdout)
+    assert record["response"]["status"] == "application error"
+    assert "broken on purpose" in out.stderr
+    assert f"jupyter-faas activation logs {record['activationId']}" in out.stderr
