@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ActionError, FaasError
@@ -26,6 +28,15 @@ from .pool import Pool
 __all__ = ["Runtime"]
 
 _MB = 1024 * 1024
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Slot:
+    """The container serving one run, and whether it goes back to the pool afterwards."""
+
+    container: Container | None
+    keep: bool = False
 
 
 class Runtime:
@@ -61,42 +72,44 @@ class Runtime:
         return ensure_kind(kind, self.cache_dir)
 
     def run(self, spec: ActionSpec, request: RunRequest) -> RunOutcome:
-        """Run one activation (blocking; thread-safe). Never raises for anything the action does."""
+        """Run one activation (blocking; thread-safe). Never raises: whatever happens is an outcome."""
         called = time.time()
         logs = LogCollector(max(spec.logs_mb, 0) * _MB)
-        container = self._pool.acquire(spec.key)
+        slot = _Slot(self._pool.acquire(spec.key))
+        try:
+            return self._activate(spec, request, slot, called, logs)
+        except Exception as exc:  # a bug or the machine (e.g. out of file descriptors), not the action
+            log.exception("running %s failed inside the runtime", spec.key)
+            slot.keep = False
+            logs.add("stderr", f"{type(exc).__name__}: {exc}".encode(), time.time_ns())
+            return self._failed(called, 3, msg.RESOURCE_PROVISION_ERROR, logs)
+        finally:
+            if slot.keep and slot.container is not None:
+                self._pool.release(spec.key, slot.container)
+            else:
+                self._pool.discard(spec.key, slot.container)
+
+    def _activate(
+        self, spec: ActionSpec, request: RunRequest, slot: _Slot, called: float, logs: LogCollector
+    ) -> RunOutcome:
         init_ms: int | None = None
-        if container is None:
-            start = time.time()
+        if slot.container is None:
             try:
                 env = self._environment(spec.kind, spec.image)
             except ImageNotFound:
-                self._pool.discard(spec.key, None)
                 return self._failed(called, 2, msg.image_pull_error(spec.image or ""), logs)
             except FaasError as exc:
-                self._pool.discard(spec.key, None)
                 logs.add("stderr", str(exc).encode(), time.time_ns())
                 return self._failed(called, 3, f"{msg.RESOURCE_PROVISION_ERROR} {exc}", logs)
-            container = self._pool.spawn(env)
+            slot.container = self._pool.spawn(env)
             start = time.time()
-            exchange = self._init(container, spec, logs)
+            exchange = self._init(slot.container, spec, logs)
             init_ms = int((time.time() - start) * 1000)
             if exchange.status != 0:
-                self._pool.discard(spec.key, container)
-                return RunOutcome(
-                    status_code=exchange.status,
-                    result=exchange.result,
-                    logs=logs.finish(exchange.status == 2),
-                    start_ms=int(start * 1000),
-                    end_ms=int(time.time() * 1000),
-                    init_ms=init_ms,
-                    wait_ms=int((start - called) * 1000),
-                    timeout=exchange.timeout,
-                    memory_peak_bytes=container.memory_peak,
-                )
+                return self._outcome(exchange, slot.container, logs, called, start, init_ms)
         else:
             start = time.time()
-        deadline_ms = int(time.time() * 1000) + spec.timeout_ms
+        container = slot.container
         fields = {
             "value": request.params,
             "namespace": request.namespace,
@@ -105,22 +118,29 @@ class Runtime:
             "activation_id": request.activation_id,
             "transaction_id": request.transaction_id,
             "api_host": request.api_host,
-            "deadline": str(deadline_ms),
+            "deadline": str(int(time.time() * 1000) + spec.timeout_ms),
         }
         if request.api_key:
             fields["api_key"] = request.api_key
         exchange = container.run(fields, spec.timeout_ms, logs)
-        end = time.time()
-        if exchange.fatal:
-            self._pool.discard(spec.key, container)
-        else:
-            self._pool.release(spec.key, container)
+        slot.keep = not exchange.fatal
+        return self._outcome(exchange, container, logs, called, start, init_ms)
+
+    @staticmethod
+    def _outcome(
+        exchange: Exchange,
+        container: Container,
+        logs: LogCollector,
+        called: float,
+        start: float,
+        init_ms: int | None,
+    ) -> RunOutcome:
         return RunOutcome(
             status_code=exchange.status,
             result=exchange.result,
             logs=logs.finish(exchange.status == 2),
             start_ms=int(start * 1000),
-            end_ms=int(end * 1000),
+            end_ms=int(time.time() * 1000),
             init_ms=init_ms,
             wait_ms=int((start - called) * 1000),
             timeout=exchange.timeout,

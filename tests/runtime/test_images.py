@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +122,23 @@ def test_parse_keeps_pip_arguments_and_env(tmp_path: Path) -> None:
         ["six==1.16.0"],
     ]
     assert recipe.env == {"A": "1", "B": "two"}
+
+
+def test_an_image_whose_interpreter_is_gone_is_a_whisk_internal_error(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    store = ImageStore(cache)
+    root = cache / "images" / "broken"
+    root.mkdir(parents=True)
+    (root / ".jupyter-faas-ready").write_text("local/broken:1\n")
+    tag = store._tag_file("local/broken:1")
+    tag.parent.mkdir(parents=True)
+    tag.write_text(json.dumps({"root": str(root), "version": "3.11", "env": {}, "tag": "local/broken:1"}))
+    rt = Runtime(tmp_path / "work", cache_dir=cache)
+    try:
+        out = rt.run(make_spec(PROBE, kind="blackbox", image="local/broken:1"), make_request())
+        assert out.status_code == 3
+        assert out.result == {"error": "Failed to provision resources to run the action."}
+        assert any("FileNotFoundError" in line for line in out.logs)
+        assert all(c["busy"] == 0 and c["idle"] == 0 for c in rt.counts().values())
+    finally:
+        rt.shutdown()
