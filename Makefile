@@ -16,7 +16,10 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,samples]'
+	# The BlazePose model files ship inside mediapipe's wheel; it pins numpy<2 and protobuf<5, so it is
+	# installed without its dependencies and never imported (pip's "requires numpy<2" warning is expected).
+	$(BIN)/python -m pip install --quiet --no-deps 'mediapipe==0.10.21'
 	touch $@
 
 install: $(STAMP)
