@@ -178,6 +178,14 @@ def _annotation(action: dict[str, Any], key: str) -> Any:
     return next((a.get("value") for a in action.get("annotations") or [] if a.get("key") == key), None)
 
 
+def _is_local(client: Any) -> bool:
+    from urllib.parse import urlparse
+
+    apihost = str(getattr(getattr(client, "config", None), "apihost", ""))
+    host = urlparse(apihost if "://" in apihost else f"http://{apihost}").hostname
+    return host in ("127.0.0.1", "localhost", "::1")
+
+
 def deploy(result: BuildResult, client: Any) -> Deployment:
     """Create or update the action on ``client`` (an ``openwhisk.Client``); skip the upload if unchanged.
 
@@ -187,6 +195,11 @@ def deploy(result: BuildResult, client: Any) -> Deployment:
     from .errors import NotFound
 
     options, package = result.options, result.package
+    if package.image and package.image_dir is not None and _is_local(client):
+        # the embedded engine pulls nothing: realise the image in the local store it reads
+        from .runtime.images import ImageStore
+
+        ImageStore(cache_dir()).build(package.image, package.image_dir)
     try:
         current: dict[str, Any] | None = client.actions.get(result.name, code=False)
     except NotFound:

@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from .capture import Capture, MethodSignature
+from .capture import Capture, Cell, MethodSignature
 from .errors import CaptureError
 
 __all__ = ["CodegenOptions", "generate"]
@@ -78,6 +78,7 @@ def _is_future(node: ast.stmt) -> bool:
 def _captured(capture: Capture) -> str:
     """Imports in one block, then the other statements, each group headed by the cell it came from."""
     imports: list[str] = []
+    import_cells: list[Cell] = []
     blocks: list[str] = []
     last_cell: str | None = None
     last_kind = ""
@@ -87,8 +88,8 @@ def _captured(capture: Capture) -> str:
             continue
         cell = stmt.cell.label if stmt.cell.index >= 0 else "the kernel's namespace"
         if stmt.kind == "import":
-            heading = f"# From {cell}\n" if cell != last_cell else ""
-            imports.append(f"{heading}{piece.source}")
+            imports.append(piece.source)
+            import_cells.append(stmt.cell)
         elif cell == last_cell and stmt.kind == "constant" and last_kind == "constant":
             blocks[-1] += "\n" + piece.source
         else:
@@ -96,8 +97,23 @@ def _captured(capture: Capture) -> str:
             blocks.append(f"{heading}{piece.source}")
         last_cell, last_kind = cell, stmt.kind
     title = ("# ---- Captured from the notebook " + "-" * 77)[:110]
-    code = "\n".join(imports) + "\n\n\n" if imports else ""
+    code = _imports_heading(import_cells) + "\n".join(imports) + "\n\n\n" if imports else ""
     return title + "\n\n" + code + "\n\n\n".join(blocks) + "\n"
+
+
+def _imports_heading(cells: list[Cell]) -> str:
+    numbers = sorted({c.index + 1 for c in cells if c.index >= 0})
+    if not numbers:
+        return "# Imports\n"
+    if len(numbers) == 1:
+        where = f"{cells[0].label}"
+    elif len(numbers) <= 4:
+        where = "cells " + ", ".join(map(str, numbers))
+    else:
+        where = f"cells {numbers[0]} to {numbers[-1]}"
+    if cells[0].id.startswith("In["):
+        where = ", ".join(sorted({c.id for c in cells}, key=lambda i: int(i[3:-1])))
+    return f"# Imports, from {where}\n"
 
 
 def _call(method: MethodSignature) -> tuple[str, bool]:

@@ -81,7 +81,7 @@ class Requirements:
     def describe(self) -> str:
         lines = [f"  {r.line:<40} {r.reason}" for r in self.install] or ["  (none)"]
         if self.preinstalled:
-            lines.append("  left out, the kind has them: " + ", ".join(self.preinstalled))
+            lines.append("  left out: " + ", ".join(self.preinstalled))
         return "\n".join(lines)
 
 

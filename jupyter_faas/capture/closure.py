@@ -114,6 +114,9 @@ def closure(
             if target is None:
                 continue
             _include(target, name, stmt, included, needed, reasons, work)
+            # `import a.b` and `import a.c` both bind `a`, and code using `a.b` and `a.c` needs both
+            for sibling in _package_imports(name, target, resolver.by_name.get(name, [])):
+                _include(sibling, name, stmt, included, needed, reasons, work)
             if eager and target is not stmt:
                 edges.setdefault(stmt.position, set()).add(target.position)
         # Assignments into a captured name after its definition (`CONFIG["size"] = 224`) belong with it.
@@ -150,6 +153,25 @@ def _include(
         included[target.position] = target
         reasons[target.position] = f"{name}: {verb} {user.title} ({user.where})"
         work.append(target)
+
+
+def _package_imports(name: str, target: Statement, defs: list[Statement]) -> list[Statement]:
+    """Other ``import name.sub`` statements since ``name`` was last bound by anything else."""
+
+    def plain(stmt: Statement) -> bool:
+        node = stmt.node
+        return isinstance(node, ast.Import) and any(
+            a.asname is None and a.name.split(".")[0] == name for a in node.names
+        )
+
+    if not plain(target):
+        return []
+    siblings: list[Statement] = []
+    for stmt in defs:
+        if stmt.position > target.position:
+            break
+        siblings = [*siblings, stmt] if plain(stmt) else []
+    return [s for s in siblings if s is not target]
 
 
 def _is_builtin(name: str) -> bool:

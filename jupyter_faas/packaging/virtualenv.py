@@ -9,6 +9,7 @@ install --target`` from those wheels, with ``bin/activate_this.py``), cached und
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata as metadata
 import json
 import os
@@ -25,7 +26,9 @@ from ..requirements import Requirements, normalise
 
 __all__ = ["ACTIVATE_THIS", "WheelSet", "build_virtualenv", "cache_dir", "measure_dependencies"]
 
-PLATFORMS = ("manylinux_2_28_x86_64", "manylinux2014_x86_64")
+# pip does not widen an explicit --platform to older glibc versions: list them all, newest first, up to the
+# glibc of the action images' Debian (bullseye, 2.31), down to manylinux2014 (2.17).
+PLATFORMS = tuple(f"manylinux_2_{v}_x86_64" for v in range(31, 16, -1)) + ("manylinux2014_x86_64",)
 
 # What OpenWhisk's Python runtime executes before importing __main__.py (with __file__ set to this file).
 ACTIVATE_THIS = '''\
@@ -83,7 +86,8 @@ def _target_args(python: str) -> list[str]:
 
 def measure_dependencies(requirements: Requirements, python: str) -> WheelSet:
     """The wheels of ``requirements`` (and their dependencies) for CPython ``python`` on linux x86_64."""
-    key = requirements.sha256[:16] + f"-cp{python.replace('.', '')}"
+    platforms = hashlib.sha256(" ".join(PLATFORMS).encode()).hexdigest()[:6]
+    key = f"{requirements.sha256[:16]}-cp{python.replace('.', '')}-{platforms}"
     folder = cache_dir() / "wheels" / key
     done = folder / "sizes.json"
     source = f"wheels for CPython {python} manylinux x86_64 (pip download)"

@@ -311,3 +311,15 @@ def test_notebook_adapter_errors(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"not": "a notebook"}))
     with pytest.raises(CaptureError, match="not a readable notebook"):
         capture_from_notebook(bad, "M")
+
+
+def test_imports_of_two_submodules_of_one_package_are_both_kept() -> None:
+    capture = cap(
+        [
+            "import importlib.metadata",
+            "import importlib.util",
+            "class M:\n    def predict(self):\n        return importlib.metadata.version('x'), importlib.util.find_spec('y')",
+        ],
+        "M",
+    )
+    assert sources(capture)[:2] == ["import importlib.metadata", "import importlib.util"]
