@@ -28,7 +28,7 @@ __all__ = ["ACTIVATE_THIS", "WheelSet", "build_virtualenv", "cache_dir", "measur
 
 # pip does not widen an explicit --platform to older glibc versions: list them all, newest first, up to the
 # glibc of the action images' Debian (bullseye, 2.31), down to manylinux2014 (2.17).
-PLATFORMS = tuple(f"manylinux_2_{v}_x86_64" for v in range(31, 16, -1)) + ("manylinux2014_x86_64",)
+PLATFORMS = (*(f"manylinux_2_{v}_x86_64" for v in range(31, 16, -1)), "manylinux2014_x86_64")
 
 # What OpenWhisk's Python runtime executes before importing __main__.py (with __file__ set to this file).
 ACTIVATE_THIS = '''\

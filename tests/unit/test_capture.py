@@ -318,7 +318,8 @@ def test_imports_of_two_submodules_of_one_package_are_both_kept() -> None:
         [
             "import importlib.metadata",
             "import importlib.util",
-            "class M:\n    def predict(self):\n        return importlib.metadata.version('x'), importlib.util.find_spec('y')",
+            "class M:\n    def predict(self):\n"
+            "        return importlib.metadata.version('x'), importlib.util.find_spec('y')",
         ],
         "M",
     )
