@@ -14,13 +14,15 @@ import os
 import shutil
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from pathlib import Path
 
 from .container import Container
 from .environments import Environment
 
-__all__ = ["Pool"]
+__all__ = ["MAX_STEMS", "Pool", "clean_env"]
+
+MAX_STEMS = 4  # interpreters (kinds, images) with a prewarmed stem cell: the most recently used ones
 
 
 def clean_env(venv_root: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -59,7 +61,8 @@ class Pool:
         self._idle: dict[str, list[Container]] = defaultdict(list)
         self._busy: dict[str, int] = defaultdict(int)
         self._stems: dict[Path, list[Container]] = defaultdict(list)
-        self._wanted: dict[Path, Environment] = {}  # python -> environment to keep a stem cell ready for
+        # python -> environment to keep a stem cell ready for, most recently used last (at most MAX_STEMS)
+        self._wanted: OrderedDict[Path, Environment] = OrderedDict()
         self._trash: list[Container] = []
         self._live: set[Container] = set()  # every process not yet destroyed, busy ones included
         self._closed = False
@@ -110,15 +113,22 @@ class Pool:
     def want(self, env: Environment) -> None:
         """Keep a stem cell of ``env`` ready from now on (when prewarming is on)."""
         with self._lock:
-            if self.prewarm and env.python not in self._wanted:
-                self._wanted[env.python] = env
-                self._wake.notify()
+            self._want(env)
+            self._wake.notify()
+
+    def _want(self, env: Environment) -> None:
+        if not self.prewarm:
+            return
+        self._wanted[env.python] = env
+        self._wanted.move_to_end(env.python)
+        while len(self._wanted) > MAX_STEMS:
+            python, _ = self._wanted.popitem(last=False)
+            self._trash.extend(self._stems.pop(python, []))
 
     def spawn(self, env: Environment) -> Container:
         """A stem cell of ``env`` (prewarmed if one is ready, else spawned now)."""
         with self._lock:
-            if self.prewarm and env.python not in self._wanted:
-                self._wanted[env.python] = env
+            self._want(env)
             stems = self._stems.get(env.python)
             stem = stems.pop() if stems else None
             self._wake.notify()
