@@ -88,3 +88,51 @@ def test_smoke_test_without_arguments_checks_that_the_action_starts(tmp_path: Pa
     assert report.ok and report.smoke and len(report.runs) == 1
     assert report.runs[0].status_code == 1  # predict() needs `text`: the call fails, the start worked
     assert "give --test-args" in report.describe()
+
+
+def _photo_base64(max_side: int = 320) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    photo = Image.open(cases.HERE.parents[1] / "samples" / "photos" / "astronaut.png").convert("RGB")
+    photo.thumbnail((max_side, max_side))
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", quality=90)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@pytest.mark.slow
+def test_reference_notebook_plans_an_image_and_runs_in_it(tmp_path: Path) -> None:
+    """The smart body crop: numpy + Pillow + ai-edge-litert do not fit 48 MB with the models, so the
+    planner chooses an image (blackbox, generated Dockerfile) and the local test runs in that image."""
+    from jupyter_faas.build import BuildOptions, build
+    from jupyter_faas.contract import MAX_CODE_BYTES, base64_size
+
+    path = cases.reference_notebook(tmp_path / "ref")
+    if path is None:
+        pytest.skip("mediapipe (where the model files come from) is not installed: run `make install`")
+    result = build(path, BuildOptions("SmartBodyCrop", output=tmp_path / "out"))
+    package, plan = result.package, result.package.plan
+    assert (plan.choice, package.kind) == ("image", "blackbox")
+    assert base64_size(plan.estimate_bytes) > MAX_CODE_BYTES >= base64_size(package.size)
+    assert plan.deps_bytes > 0 and all(n in plan.reason for n in ("numpy", "pillow", "ai_edge_litert"))
+    assert package.entries == [
+        "__main__.py",
+        "image_input.py",
+        "models/pose_detection.tflite",
+        "models/pose_landmark_full.tflite",
+        "pose_model.py",
+    ]
+    assert package.image_dir is not None
+    requirements = (package.image_dir / "requirements.txt").read_text().splitlines()
+    assert [line.split("==")[0] for line in requirements] == ["ai-edge-litert", "numpy", "pillow"]
+
+    args = {"image": _photo_base64(), "upper": "eyes", "lower": "hips"}
+    report = local_test(package, name=result.name, args=args, warm=1, memory_mb=512)
+    assert report.ok, report.describe()
+    crop = report.result
+    assert crop["w"] > 0 and crop["h"] > 0 and {"left_eye", "right_hip"} <= set(crop["keypoints"])
+    assert report.runs[1].result["x"] == crop["x"]  # warm: same answer, models not reloaded
+    assert report.runs[1].result["timings_ms"]["model_load"] == 0
