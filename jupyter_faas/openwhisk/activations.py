@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ActivationTimeout, ConnectionFailed, NotFound
+from .client import PERMANENT
 from .names import parse_name
 
 if TYPE_CHECKING:
@@ -35,15 +36,15 @@ class PollSchedule:
 
     Without a hint the delay doubles from ``first`` (10 ms) up to ``cap``: at most ~log2(duration/10 ms)
     requests, noticed within 2x the duration at worst. With ``expected`` (the median duration of the
-    action's recent activations) the first look is at the expected end, the next ones ``fine`` x expected
-    apart, then growing by a quarter: usually 1-2 looks, noticed within ~10% when the history holds.
+    action's recent activations) the first look is at the expected end, the next ones 1%, 2%, 4%, 8% of it
+    later, then growing by a quarter: usually 1-2 looks, noticed within a few % when the history holds.
     """
 
     def __init__(self, expected: float | None = None, *, first: float = 0.01, cap: float = 5.0) -> None:
         self.expected = expected
         self.first = first
         self.cap = cap
-        self.fine = 0.05
+        self.fine = 0.01
         self._fine_left = 4
 
     def next_delay(self, elapsed: float) -> float:
@@ -51,9 +52,9 @@ class PollSchedule:
         if self.expected is not None and self.expected > self.first:
             if elapsed < self.expected:
                 return self.expected - elapsed + 0.002
-            if self._fine_left > 0:
+            if self._fine_left > 0:  # just after the expected end: 1%, 2%, 4%, 8% of it
                 self._fine_left -= 1
-                return max(self.first, self.fine * self.expected)
+                return max(self.first, self.fine * self.expected * 2 ** (3 - self._fine_left))
             # Longer than its history: grow by a quarter, so a late end is still noticed within ~25%.
             return min(self.cap, max(self.first, 0.25 * elapsed))
         return min(self.cap, max(self.first, elapsed))
@@ -176,7 +177,7 @@ class Activations:
             except NotFound:
                 pass  # not stored yet
             except ConnectionFailed as exc:
-                if "Unknown host" in exc.message or "TLS" in exc.message:
+                if exc.details == PERMANENT:
                     raise
             if deadline is not None and time.monotonic() >= deadline:
                 raise ActivationTimeout(
@@ -211,7 +212,7 @@ class Activations:
                 lower = max(since, newest - _LOOK_BACK_MS)
                 records = self.list(name, since=lower, docs=True, limit=200, namespace=namespace)
             except ConnectionFailed as exc:
-                if "Unknown host" in exc.message or "TLS" in exc.message:
+                if exc.details == PERMANENT:
                     raise
                 records = []
             for record in sorted(records, key=lambda r: (r.get("start", 0), r.get("activationId", ""))):

@@ -30,10 +30,12 @@ from .. import __version__
 from ..config import EMBEDDED, Config, resolve
 from ..errors import ConnectionFailed, OpenWhiskError, error_for_status
 
-__all__ = ["ACTIVATION_ID_HEADER", "Client", "Reply"]
+__all__ = ["ACTIVATION_ID_HEADER", "PERMANENT", "Client", "Reply"]
 
 ACTIVATION_ID_HEADER = "x-openwhisk-activation-id"
 _log = logging.getLogger(__name__)
+# ``details`` of a ConnectionFailed that waiting cannot cure (unknown host, TLS): pollers give up at once.
+PERMANENT = {"permanent": True}
 _IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
 _RETRY_STATUSES = {429, 503}
 
@@ -194,11 +196,14 @@ class Client:
         if isinstance(exc, requests.exceptions.SSLError):
             return ConnectionFailed(
                 f"The TLS certificate of {self._where()} could not be verified: {_reason(exc)}",
+                details=PERMANENT,
                 fix="If you trust this host (for example a self-signed certificate of a local OpenWhisk), "
                 "pass --insecure or set __OW_IGNORE_CERTS=true.",
             )
         if _caused_by(exc, urllib3.exceptions.NameResolutionError) or "resolve" in str(exc).lower():
-            return ConnectionFailed(f"Unknown host {host!r}: cannot resolve {self._where()}.", fix=fix)
+            return ConnectionFailed(
+                f"Unknown host {host!r}: cannot resolve {self._where()}.", fix=fix, details=PERMANENT
+            )
         if isinstance(exc, requests.exceptions.ReadTimeout):
             return ConnectionFailed(
                 f"{self._where()} did not answer {method} {path} within {timeout:g} s.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ActivationFailed
+from ..errors import ActivationFailed, NotFound
 from .activations import DEFAULT_WAIT_S, PollSchedule
 from .names import QualifiedName
 
@@ -61,8 +61,6 @@ class Invocation:
     def done(self) -> bool:
         """One look (no waiting): has the record been stored?"""
         if self.record is None:
-            from ..errors import NotFound
-
             try:
                 self.record = self.client.activations.get(self.activation_id, namespace=self.name.namespace)
             except NotFound:

@@ -221,3 +221,12 @@ def test_self_signed_certificate_needs_insecure(tls_fake: FakeOpenWhisk) -> None
     assert "TLS certificate" in text and "--insecure" in text and "__OW_IGNORE_CERTS" in text
     with client_for(tls_fake.apihost, insecure=True) as client:
         assert client.namespaces.list() == ["guest"]
+
+
+def test_waiting_gives_up_at_once_on_what_waiting_cannot_cure() -> None:
+    with client_for("https://nonexistent.invalid") as client:
+        with pytest.raises(ConnectionFailed, match="Unknown host"):
+            client.activations.wait("0" * 32, timeout=300)
+        assert client.requests_issued == 1
+        with pytest.raises(ConnectionFailed, match="Unknown host"):
+            next(client.activations.poll(timeout=300))
