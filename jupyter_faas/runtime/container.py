@@ -125,6 +125,7 @@ class Container:
         self._partial = {self._out: b"", self._err: b""}
         self._open = {r3, self._out, self._err}
         self.initialized = False
+        self.ready = False
         self.dead = False
         self.last_used = time.monotonic()
         self.memory_peak: int | None = None
@@ -137,6 +138,8 @@ class Container:
         """Load the action already placed in ``action_dir``; status 0 when it is ready to run."""
         with contextlib.suppress(OSError):
             self.guard.set_limit(memory_bytes)
+        if not self.wait_ready():
+            return Exchange(2, {"error": msg.ABNORMAL_INIT}, fatal=True)
         command = {"init": {"main": main, "env": env, "dir": str(self.action_dir)}}
         answer, _, reason = self._exchange(command, timeout_ms, logs)
         if reason == "timeout":
@@ -182,12 +185,20 @@ class Container:
             return Exchange(2, {"error": msg.invalid_run_response(text.strip())}, fatal=True)
         return Exchange(2, {"error": msg.NOT_DICT_OR_ARRAY}, fatal=True)
 
+    def wait_ready(self, timeout_ms: int = 30_000) -> bool:
+        """Wait for the launcher to be up (instant for a prewarmed stem cell); False if it never came up."""
+        if self.ready:
+            return True
+        answer, _, _ = self._exchange(None, timeout_ms, LogCollector(1 << 20), sentinels=False)
+        self.ready = answer is not None and answer.startswith(b'{"ready"')
+        return self.ready
+
     def send_raw(self, command: dict[str, Any], timeout_ms: int, logs: LogCollector) -> bytes | None:
         """Send any command and return the raw answer line (tests of the launcher protocol)."""
         return self._exchange(command, timeout_ms, logs)[0]
 
     def _exchange(
-        self, command: dict[str, Any], timeout_ms: int, logs: LogCollector
+        self, command: dict[str, Any] | None, timeout_ms: int, logs: LogCollector, sentinels: bool = True
     ) -> tuple[bytes | None, int, str]:
         """Write ``command``; collect the answer line and logs up to both sentinels.
 
@@ -196,12 +207,14 @@ class Container:
         """
         deadline = time.monotonic() + timeout_ms / 1000.0
         polls = self.guard.polls
-        with contextlib.suppress(OSError):  # when the process is gone, the answer pipe says so below
-            os.write(self._stdin, json.dumps(command, ensure_ascii=False).encode("utf-8") + b"\n")
+        if command is not None:
+            with contextlib.suppress(OSError):  # when the process is gone, the answer pipe says so below
+                os.write(self._stdin, json.dumps(command, ensure_ascii=False).encode("utf-8") + b"\n")
         answer = bytearray()
         length = 0
         have_answer = False
-        pending = {fd for fd in (self._out, self._err) if fd in self._open}  # streams owing a sentinel
+        # the log streams that owe this exchange a sentinel
+        pending = {fd for fd in (self._out, self._err) if fd in self._open} if sentinels else set()
         reason = "ok"
         while True:
             if have_answer and not pending:

@@ -134,6 +134,7 @@ def _run(main, message):
 
 def serve():
     out = os.fdopen(int(sys.argv[1]) if len(sys.argv) > 1 else 3, "wb")
+    _answer(out, {"ready": True})  # the "container" is up: what follows is the init
     main = None
     for line in sys.stdin.buffer:
         command = json.loads(line)

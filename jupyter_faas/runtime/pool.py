@@ -149,7 +149,7 @@ class Pool:
 
     def counts(self) -> dict[str, dict[str, int]]:
         with self._lock:
-            keys = set(self._idle) | {k for k, v in self._busy.items() if v}
+            keys = {k for k, v in self._idle.items() if v} | {k for k, v in self._busy.items() if v}
             return {k: {"idle": len(self._idle.get(k, ())), "busy": self._busy.get(k, 0)} for k in keys}
 
     def stem_count(self) -> int:

@@ -102,6 +102,9 @@ class Runtime:
                 logs.add("stderr", str(exc).encode(), time.time_ns())
                 return self._failed(called, 3, f"{msg.RESOURCE_PROVISION_ERROR} {exc}", logs)
             slot.container = self._pool.spawn(env)
+            if not slot.container.wait_ready():  # process start-up is wait time, as container creation is
+                logs.add("stderr", b"The action's process did not start.", time.time_ns())
+                return self._failed(called, 3, msg.RESOURCE_PROVISION_ERROR, logs)
             start = time.time()
             exchange = self._init(slot.container, spec, logs)
             init_ms = int((time.time() - start) * 1000)
