@@ -255,3 +255,10 @@ def test_an_action_without_code_fails_init_as_the_proxy_does(runtime: Runtime) -
 def test_memory_peak_is_reported(runtime: Runtime) -> None:
     out = runtime.run(make_spec("def main(a):\n    return {}\n"), make_request())
     assert out.memory_peak_bytes is not None and out.memory_peak_bytes > 1024 * 1024
+
+
+def test_non_ascii_text_survives_logs_params_and_results(runtime: Runtime) -> None:
+    code = "def main(a):\n    print('héllo ✓ ' + a['w'])\n    return {'echo': a['w'] + ' ü'}\n"
+    out = runtime.run(make_spec(code), make_request({"w": "日本"}))
+    assert out.result == {"echo": "日本 ü"}
+    assert log_texts(out.logs) == ["stdout: héllo ✓ 日本"]
