@@ -1,0 +1,209 @@
+"""``%%faas_deploy`` / ``%faas_deploy`` and ``%faas_test``: a notebook class to a tested, deployed action.
+
+Thin: parse the arguments (the same definition as the CLI's ``build``/``deploy``: ``cli.build.
+add_build_arguments``), run the cell so the class exists in the kernel too, then call the services:
+``build.build`` (capture from the kernel's history, requirements, codegen, package), ``local_test``, and
+``build.deploy`` (which uploads nothing when the server has the same package). Returns a
+``display.Deployment`` / ``display.LocalTestReport``. Errors are ``UsageError`` (``session.faas_errors``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+from types import SimpleNamespace
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from ..display import Deployment, LocalTestReport
+from .progress import Progress
+from .session import Session, faas_errors
+
+__all__ = ["DeployMagics", "KernelView", "unquote"]
+
+_NOTHING_DEPLOYED = "Nothing was deployed; run the magic again."
+
+
+def unquote(text: str | None) -> str | None:
+    """IPython splits magic lines keeping quotes (``'{"a": 1}'``): remove one matching pair."""
+    if text and len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def _unquote_args(args: argparse.Namespace) -> None:
+    for name in ("name", "method", "kind", "image", "test_args", "class_name"):
+        if getattr(args, name, None) is not None:
+            setattr(args, name, unquote(getattr(args, name)))
+    args.param = [[unquote(k), unquote(v)] for k, v in getattr(args, "param", [])]
+    args.requirements = [unquote(r) for r in getattr(args, "requirements", [])]
+    args.include = [unquote(p) for p in getattr(args, "include", [])]
+    if getattr(args, "output", None) is not None:
+        from pathlib import Path
+
+        args.output = Path(str(unquote(str(args.output))))
+
+
+class KernelView:
+    """What capture reads from a shell (``user_ns`` and the input history), with ``%%faas_deploy`` cells
+    read as their body (so a class defined in one is found later too) and the running cell added."""
+
+    def __init__(self, shell: Any, cell: str | None = None) -> None:
+        self.user_ns = shell.user_ns
+        manager = getattr(shell, "history_manager", None)
+        history = list(getattr(manager, "input_hist_raw", None) or shell.user_ns.get("In", []) or [""])
+        if cell is not None:
+            if len(history) > 1 and _is_deploy_cell(history[-1]) and cell.strip() in history[-1]:
+                history[-1] = cell
+            else:
+                history.append(cell)
+        history = [_body(src) if _is_deploy_cell(src) else src for src in history]
+        self.history_manager = SimpleNamespace(input_hist_raw=history)
+
+
+def _is_deploy_cell(source: str) -> bool:
+    return source.lstrip().startswith("%%faas_deploy")
+
+
+def _body(source: str) -> str:
+    return source.lstrip().partition("\n")[2]
+
+
+def _with_build_arguments(func: Any) -> Any:
+    """Add the CLI's build/deploy options to a magic's parser (one definition for both front ends)."""
+    from ..cli.build import add_build_arguments
+
+    add_build_arguments(func.parser)
+    for action in func.parser._actions:
+        if action.dest == "class_name":
+            action.required = False  # CLASS may be positional, or the only class of the cell
+    func.__doc__ = func.parser.format_help()
+    return func
+
+
+@magics_class
+class DeployMagics(Magics):
+    def _run_cell(self, cell: str) -> list[str]:
+        """Run the cell in the user's namespace; the names of the classes it defines."""
+        shell: Any = self.shell
+        code = shell.transform_cell(cell)
+        try:
+            tree = ast.parse(code)
+        except SyntaxError as exc:
+            raise UsageError(
+                f"The cell has a syntax error at line {exc.lineno}: {exc.msg}.\n"
+                "Fix the cell and run it again; nothing was built."
+            ) from None
+        filename = shell.compile.cache(code)
+        try:
+            exec(compile(code, filename, "exec"), shell.user_global_ns, shell.user_ns)
+        except Exception as exc:
+            shell.showtraceback()
+            raise UsageError(
+                f"The cell raised {type(exc).__name__}: {exc}.\n"
+                "Fix the cell (its traceback is above) and run it again; nothing was built."
+            ) from None
+        return [node.name for node in tree.body if isinstance(node, ast.ClassDef)]
+
+    def _class_name(self, given: str | None, defined: list[str] | None) -> str:
+        if given:
+            return given
+        if defined is None:
+            raise UsageError("%faas_deploy needs the class: %faas_deploy CLASS --name NAME")
+        if len(defined) != 1:
+            found = ", ".join(defined) or "none"
+            raise UsageError(
+                f"The cell defines {len(defined)} classes ({found}).\n"
+                "Name the one to deploy: %%faas_deploy CLASS --name NAME"
+            )
+        return defined[0]
+
+    @line_cell_magic
+    @_with_build_arguments
+    @magic_arguments()
+    @argument("class_arg", nargs="?", metavar="CLASS", help="the class (default: the only class of the cell)")
+    @argument("--dry-run", action="store_true", help="build and test, but do not deploy")
+    @faas_errors
+    def faas_deploy(self, line: str, cell: str | None = None) -> Deployment:
+        """Capture a class, build its package, test it locally, and create or update the action."""
+        from ..build import build, deploy
+        from ..cli.build import options_from
+        from ..local_test import local_test
+
+        args = parse_argstring(self.faas_deploy, line)
+        _unquote_args(args)
+        defined = self._run_cell(cell) if cell is not None else None
+        args.class_name = self._class_name(unquote(args.class_arg) or args.class_name, defined)
+        args.notebook = None
+        options = options_from(args)
+        session = Session.of(self.shell)
+        progress = Progress(self.shell)
+        with progress.step(f"Building {options.name or args.class_name}", interrupted=_NOTHING_DEPLOYED):
+            result = build(KernelView(self.shell, cell), options)
+        test = None
+        if not options.no_test:
+            with progress.step(f"Testing {result.name} locally", interrupted=_NOTHING_DEPLOYED):
+                test = local_test(
+                    result.package,
+                    name=result.name,
+                    args=options.test_args,
+                    warm=args.warm,
+                    memory_mb=options.memory or 256,
+                    timeout_ms=options.timeout or 60_000,
+                )
+        if args.dry_run:
+            return Deployment(result, test, None)
+        client = session.client
+        with progress.step(
+            f"Deploying {result.name} to {client.config.apihost}",
+            interrupted="The action is as it was, or fully updated (one request); check with %faas_actions.",
+        ):
+            server = deploy(result, client)
+        return Deployment(result, test, server)
+
+    @line_magic
+    @magic_arguments()
+    @argument("class_name", metavar="CLASS", help="a class defined in an earlier cell")
+    @argument("--test-args", metavar="JSON", help="parameters of each run, a JSON object")
+    @argument("--runs", type=int, default=3, metavar="N", help="runs: the first cold, the others warm")
+    @argument("--method", help="method each activation calls (default: predict, else __call__)")
+    @argument("--kind", help="runtime kind, e.g. python:3.11")
+    @argument("--image", help="blackbox image holding the dependencies")
+    @argument("--requirements", nargs="+", action="extend", default=[], metavar="PKG|FILE")
+    @argument("--include", action="append", default=[], metavar="PATH", help="file or folder to bundle")
+    @argument("--memory", type=int, metavar="MB", help="memory limit of each run")
+    @argument("--timeout", type=int, metavar="MS", help="time limit of each run")
+    @argument("--output", metavar="DIR", help="where to write __main__.py, the zip and any Dockerfile")
+    @faas_errors
+    def faas_test(self, line: str) -> LocalTestReport:
+        """Build a class's package and run it locally as OpenWhisk would: once cold, then warm."""
+        from ..build import build
+        from ..cli.build import options_from
+        from ..local_test import local_test
+
+        args = parse_argstring(self.faas_test, line)
+        _unquote_args(args)
+        if args.runs < 1:
+            raise UsageError("--runs must be at least 1 (the cold start).")
+        args.notebook = None
+        args.name = None
+        args.param = []
+        args.no_test = False
+        args.timings = False
+        options = options_from(args)
+        progress = Progress(self.shell)
+        with progress.step(f"Building {args.class_name}", interrupted="Nothing was tested."):
+            result = build(KernelView(self.shell), options)
+        with progress.step(f"Testing {result.name} locally", interrupted="The test's processes are stopped."):
+            test = local_test(
+                result.package,
+                name=result.name,
+                args=options.test_args,
+                warm=args.runs - 1,
+                memory_mb=options.memory or 256,
+                timeout_ms=options.timeout or 60_000,
+            )
+        return LocalTestReport(result, test)
