@@ -73,6 +73,12 @@ class LocalTest:
             label = "cold" if run.cold else f"warm {i}"
             init = f"init {run.init_ms} ms, " if run.init_ms is not None else ""
             lines.append(f"  {label:<7} {STATUS_CODES[run.status_code]:<22} {init}run {run.run_ms} ms")
+        if self.runs and self.runs[0].logs:
+            logs = self.runs[0].logs
+            lines.append(
+                f"  logs of the cold run ({len(logs)} lines{', last 10' if len(logs) > 10 else ''}):"
+            )
+            lines += [f"    {_LOG_PREFIX.sub('', line)}" for line in logs[-10:]]
         return "\n".join(lines)
 
 

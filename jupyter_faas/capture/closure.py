@@ -126,6 +126,12 @@ def closure(
                 if later and name in other.mutates and resolver.resolve(name, other, True) is stmt:
                     _include(other, name, stmt, included, needed, reasons, work, verb="changes")
                     edges.setdefault(other.position, set()).add(stmt.position)
+    for stmt in statements:  # `from __future__ import ...` changes how the whole file compiles
+        node = stmt.node
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__" and stmt.position not in included:
+            included[stmt.position] = stmt
+            needed[stmt.position] = set(stmt.binds)
+            reasons[stmt.position] = "a compiler flag: applies to the whole generated file"
     order = _topological(included, edges)
     return [
         Piece(

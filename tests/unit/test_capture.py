@@ -324,3 +324,11 @@ def test_imports_of_two_submodules_of_one_package_are_both_kept() -> None:
         "M",
     )
     assert sources(capture)[:2] == ["import importlib.metadata", "import importlib.util"]
+
+
+def test_future_imports_are_kept_for_the_whole_file() -> None:
+    capture = cap(
+        ["from __future__ import annotations", "class M:\n    def predict(self) -> int:\n        return 1"],
+        "M",
+    )
+    assert sources(capture)[0] == "from __future__ import annotations"

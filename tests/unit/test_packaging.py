@@ -68,7 +68,9 @@ def test_incompressible_large_entries_are_stored_and_text_is_deflated() -> None:
     assert kinds == {"code.py": zipfile.ZIP_DEFLATED, "model.bin": zipfile.ZIP_STORED}
 
 
-@pytest.mark.parametrize("case", cases.FAST_CASES)
+@pytest.mark.parametrize(
+    "case", [c if c in cases.FAST_CASES else pytest.param(c, marks=pytest.mark.slow) for c in cases.CASES]
+)
 def test_fixture_zip_is_byte_identical_across_builds_folders_and_file_times(
     case: str, tmp_path: Path
 ) -> None:
@@ -80,6 +82,8 @@ def test_fixture_zip_is_byte_identical_across_builds_folders_and_file_times(
     second = cases.build_case(case, tmp_path / "two", folder=copy, reuse=False).package
     assert first.zip_path.read_bytes() == second.zip_path.read_bytes()
     assert first.sha256 == second.sha256 == hashlib.sha256(first.zip_path.read_bytes()).hexdigest()
+    if case not in cases.FAST_CASES:
+        return  # its virtualenv/ comes from PyPI's wheels of the pinned versions: no hash pinned here
     golden = cases.HERE / case / "zip.sha256"
     if cases.UPDATE or not golden.exists():
         golden.write_text(first.sha256 + "\n")
