@@ -5,7 +5,7 @@
    record, for three strategies run side by side on concurrent activations of the same action:
    * ``wsk fixed 2 s``: the baseline, ``GET activations/{id}`` every 2 s (the period of ``wsk activation
      poll``) at a random phase relative to the invoke;
-   * ``doubling``: ``PollSchedule()`` with no history: first look after 10 ms, then doubling (cap 5 s);
+   * ``doubling``: ``PollSchedule()`` with no history: first look after 10 ms, then doubling (at most 10 s apart);
    * ``handle.wait()``: the client's default: the action's recent durations (one list call, then memory)
      put the first look at the expected end, then fine steps, then doubling.
    Target: lag within 10% of the duration with at most ~log2(duration / 10 ms) requests.

@@ -72,7 +72,9 @@ class Actions:
 
     def delete(self, name: str | QualifiedName) -> dict[str, Any]:
         qn = self._name(name)
-        return dict(self.client.request("DELETE", self._path(qn), what=f"action {qn}").body)
+        deleted = dict(self.client.request("DELETE", self._path(qn), what=f"action {qn}").body)
+        self.client.activations.forget(qn.name)
+        return deleted
 
     def create(
         self,
@@ -125,6 +127,7 @@ class Actions:
             body["annotations"] = _key_values(annotations)
         params = {"overwrite": True} if overwrite else None
         reply = self.client.request("PUT", self._path(qn), params=params, json=body, what=f"action {qn}")
+        self.client.activations.forget(qn.name)
         return dict(reply.body)
 
     def update(

@@ -40,7 +40,7 @@ class PollSchedule:
     later, then growing by a quarter: usually 1-2 looks, noticed within a few % when the history holds.
     """
 
-    def __init__(self, expected: float | None = None, *, first: float = 0.01, cap: float = 5.0) -> None:
+    def __init__(self, expected: float | None = None, *, first: float = 0.01, cap: float = 10.0) -> None:
         self.expected = expected
         self.first = first
         self.cap = cap
@@ -63,7 +63,7 @@ class PollSchedule:
 class Activations:
     def __init__(self, client: Client) -> None:
         self.client = client
-        self._durations: dict[str, list[float]] = {}
+        self._durations: dict[str, dict[str, list[float]]] = {}  # action -> version -> seconds
         self._lock = threading.Lock()
 
     def _path(
@@ -126,28 +126,40 @@ class Activations:
     # -- waiting -------------------------------------------------------------------------------------------
 
     def remember(self, record: Any) -> None:
-        """Keep the durations of records seen, per action: they let ``wait`` look at the expected end."""
+        """Keep the durations of records seen, per action and version: ``wait`` looks at the expected end."""
         if not isinstance(record, dict) or not isinstance(record.get("duration"), int | float):
             return
-        name = str(record.get("name", ""))
+        name, version = str(record.get("name", "")), str(record.get("version", ""))
         with self._lock:
-            seen = self._durations.setdefault(name, [])
+            versions = self._durations.setdefault(name, {})
+            seen = versions.setdefault(version, [])
             seen.append(float(record["duration"]) / 1000.0)
             del seen[:-9]
 
-    def expected_duration(self, name: str, *, lookup: bool = True) -> float | None:
-        """Median duration (s) of the action's recent activations: seen here, else listed (1 call)."""
-        short = parse_name(name).name
+    def forget(self, name: str) -> None:
+        """Drop what was seen of ``name``: its code changed, so its old durations say nothing of the new
+        version (and listing them again would only find the old ones)."""
         with self._lock:
-            seen = list(self._durations.get(short, []))
-        if not seen and lookup:
-            try:
-                self.list(name, limit=5)
-            except (ConnectionFailed, NotFound):
-                return None
+            self._durations[parse_name(name).name] = {}
+
+    def expected_duration(self, name: str, *, lookup: bool = True) -> float | None:
+        """Median duration (s) of the action's recent activations of its newest version seen: from
+        memory, else from listing its last 5 activations (1 call). ``None`` without history."""
+        short = parse_name(name).name
+        if lookup:
             with self._lock:
-                seen = list(self._durations.get(short, []))
-        return statistics.median(seen) if seen else None
+                known = short in self._durations
+            if not known:
+                try:
+                    self.list(name, limit=5)
+                except (ConnectionFailed, NotFound):
+                    return None
+        with self._lock:
+            versions = dict(self._durations.get(short, {}))
+        if not versions:
+            return None
+        newest = max(versions, key=_version_key)
+        return statistics.median(versions[newest])
 
     def wait(
         self,
@@ -230,6 +242,13 @@ class Activations:
                     return
             else:
                 time.sleep(wait)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return ()
 
 
 def _what(activation_id: str) -> str:

@@ -3,6 +3,7 @@ record is stored, the caller's timeout (with the id), poll(), and an engine that
 
 from __future__ import annotations
 
+import math
 import socket
 import threading
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from conftest import unique
 from jupyter_faas.config import Config
 from jupyter_faas.engine import EngineHandle, start
 from jupyter_faas.errors import ActivationTimeout, NotFound
-from jupyter_faas.openwhisk import Client
+from jupyter_faas.openwhisk import Client, PollSchedule
 
 SLEEPY = (
     "import time\n"
@@ -190,3 +191,30 @@ def test_poll_survives_an_engine_restart(own_engine: dict[str, Any]) -> None:
             stop.set()
             thread.join(30)
         assert not errors and seen == [first, second]
+
+
+def _looks(schedule: PollSchedule, end: float) -> list[float]:
+    """The times at which ``schedule`` looks, until the first look at or after ``end``."""
+    t, looks = 0.0, []
+    while not looks or looks[-1] < end:
+        t += schedule.next_delay(t)
+        looks.append(t)
+    return looks
+
+
+def test_poll_schedule_without_history_doubles_within_log2_looks() -> None:
+    for duration in (0.2, 2.0, 20.0):
+        looks = _looks(PollSchedule(), duration)
+        assert len(looks) <= math.log2(duration / 0.01) + 2
+        assert looks[-1] <= 2 * duration + 0.01  # noticed within 2x the duration at worst
+
+
+def test_poll_schedule_with_history_looks_at_the_expected_end() -> None:
+    for duration in (0.2, 2.0, 20.0):
+        looks = _looks(PollSchedule(expected=duration), duration)
+        assert len(looks) == 1 and duration <= looks[0] <= duration * 1.05
+        slower = _looks(PollSchedule(expected=duration), duration * 1.1)  # 10% slower than its history
+        assert len(slower) <= 5 and slower[-1] <= duration * 1.2
+        much_slower = _looks(PollSchedule(expected=duration), duration * 3)
+        assert much_slower[-1] <= duration * 3 * 1.25 + 0.02  # a quarter late at worst
+        assert len(much_slower) <= 14
