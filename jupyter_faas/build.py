@@ -78,15 +78,24 @@ class BuildResult:
     package: Package
     output: Path
     seconds: dict[str, float]  # stage -> wall time
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         stages = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in self.seconds.items())
+        notes = [f"Note: {n}" for n in self.notes]
+        if self.package.image and self.package.image_dir:
+            tag = "<registry>/" + self.package.image.split("/")[-1]
+            notes.append(
+                f"For a real OpenWhisk: docker build -t {tag} {self.package.image_dir} && docker push {tag}, "
+                f"then deploy with --image {tag}."
+            )
         return "\n".join(
             [
                 self.capture.report(),
                 f"Requirements ({self.requirements.kind}):",
                 self.requirements.describe(),
                 self.package.describe(),
+                *notes,
                 f"Wrote {self.main_py}, {self.package.zip_path}"
                 + (", image/" if self.package.image_dir else ""),
                 f"Build times: {stages}",
@@ -147,7 +156,14 @@ def build(source: Any, options: BuildOptions) -> BuildResult:
         name=name, kind=kind, output_dir=output, image=options.image, reuse=options.reuse,
     )  # fmt: skip
     seconds["package"] = time.perf_counter() - start
-    return BuildResult(options, name, capture, requirements, main_path, package, output, seconds)
+    notes = []
+    mine = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    if requirements.install and KINDS[kind].python != mine:
+        notes.append(
+            f"versions are pinned from this Python ({mine}) but the kind runs Python {KINDS[kind].python}; "
+            "if a pinned version has no build for it, the plan falls back to an image."
+        )
+    return BuildResult(options, name, capture, requirements, main_path, package, output, seconds, notes)
 
 
 def action_annotations(result: BuildResult) -> dict[str, Any]:
@@ -195,6 +211,13 @@ def deploy(result: BuildResult, client: Any) -> Deployment:
     from .errors import NotFound
 
     options, package = result.options, result.package
+    if package.image and options.image is None and not _is_local(client):
+        raise BuildError(
+            f"The dependencies need an image, and {package.image} exists only on this machine: a remote "
+            "OpenWhisk cannot pull it.",
+            fix=f"docker build -t <registry>/<name>:<tag> {package.image_dir} && docker push it, then deploy "
+            "again with --image <registry>/<name>:<tag>.",
+        )
     if package.image and package.image_dir is not None and _is_local(client):
         # the embedded engine pulls nothing: realise the image in the local store it reads
         from .runtime.images import ImageStore

@@ -141,3 +141,21 @@ def test_deploy_creates_then_skips_an_unchanged_package_then_updates_limits(
     )
     assert r.status_code == 200, r.text
     assert r.json()["mean_length"] == 6  # deployed, and, invoked
+
+
+def test_deploying_a_local_only_image_to_a_remote_openwhisk_is_refused_before_any_request(
+    tmp_path: Path,
+) -> None:
+    from types import SimpleNamespace
+
+    from jupyter_faas.build import BuildOptions, build, deploy
+    from jupyter_faas.errors import BuildError
+
+    result = build(Path(WORDS), BuildOptions("WordStats", output=tmp_path, kind="python:3.11"))
+    assert deploy.__module__ == "jupyter_faas.build" and result.package.image is None
+    result.package.image, result.package.image_dir = "jupyter-faas/word-stats:abc", tmp_path
+    remote = SimpleNamespace(config=SimpleNamespace(apihost="https://openwhisk.example.org"))  # never called
+    with pytest.raises(BuildError) as info:
+        deploy(result, remote)
+    assert "a remote OpenWhisk cannot pull it" in info.value.message
+    assert "docker push" in (info.value.fix or "") and "--image" in (info.value.fix or "")
