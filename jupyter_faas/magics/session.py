@@ -11,6 +11,7 @@ It does not parse magic arguments (``deploy.py``, ``invoke.py``, ``config.py``) 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -21,10 +22,25 @@ from IPython.core.error import UsageError
 from ..config import EMBEDDED, Config, mask_key, resolve
 from ..errors import ConfigError, FaasError
 
-__all__ = ["Session", "faas_errors"]
+__all__ = ["Session", "faas_errors", "notebook_wording"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _ATTRIBUTE = "_jupyter_faas_session"
+# The services' fixes name CLI commands; in a notebook the same step is a magic.
+_IN_A_NOTEBOOK = [
+    (re.compile(r"`jupyter-faas action list`"), "`%faas_actions`"),
+    (re.compile(r"`jupyter-faas activation list`"), "`%faas_activations`"),
+    (re.compile(r"`jupyter-faas activation logs (\S+?)`"), r"`%faas_logs \1`"),
+    (re.compile(r"`jupyter-faas activation get (\S+?)`"), r"`%faas_poll \1`"),
+    (re.compile(r"`jupyter-faas config`"), "`%faas_config`"),
+]
+
+
+def notebook_wording(text: str) -> str:
+    """A service's message with its CLI commands replaced by the equivalent magics."""
+    for pattern, replacement in _IN_A_NOTEBOOK:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 class Session:
@@ -138,7 +154,7 @@ def faas_errors(method: F) -> F:
         try:
             return method(self, *args, **kwargs)
         except FaasError as exc:
-            raise UsageError(Session.of(self.shell).scrub(str(exc))) from None
+            raise UsageError(notebook_wording(Session.of(self.shell).scrub(str(exc)))) from None
         except KeyboardInterrupt:
             raise UsageError("Interrupted. Nothing was left half-done; run the magic again.") from None
 
