@@ -1,9 +1,10 @@
 """The closure of one class: every module-level definition it needs, transitively, in dependency order.
 
-Owns the resolution of names to definitions (the latest definition of each; a statement that rebinds a
-name it reads, like ``X = X + 1``, reads the definition before it), the order of the captured code
-(imports first, then a topological order of what must exist when each statement runs, ties broken by
-notebook order), and the errors for names defined nowhere. It does not read cells (``cells.py``), analyse
+Owns three things. Resolution: a name read later, when a function runs, resolves to its latest definition;
+a name read while a statement runs (a default, a base class, a decorator, ``X = X + 1``) to the definition
+before that statement, the value the live object was built with. Order: imports first, then a topological
+order of what must exist when each statement runs, ties broken by notebook order. Errors: names defined
+nowhere, said with where they are used. It does not read cells (``cells.py``), analyse
 statements (``statements.py``) or find files (``bundle.py``).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import ast
 import builtins
 import heapq
+import itertools
 import re
 import sys
 import types
@@ -52,12 +54,14 @@ class _Resolver:
     def resolve(self, name: str, user: Statement, eager: bool) -> Statement | None:
         """The definition of ``name`` that ``user`` reads, or None for a builtin."""
         defs = self.by_name.get(name, [])
+        before = [d for d in defs if d.position < user.position]
         if name in user.binds:
             if not eager:
                 return None  # a function calling itself
-            before = [d for d in defs if d.position < user.position]
             return before[-1] if before else None
-        return defs[-1] if defs else None
+        if eager and before:  # read while `user` ran: the value it saw then, as the live object has it
+            return before[-1]
+        return defs[-1] if defs else None  # read later, at call time: the latest definition
 
     def from_namespace(self, name: str) -> Statement | None:
         """An import for a name that the live namespace has but no captured cell defines (``%run``)."""
@@ -100,7 +104,7 @@ def closure(
     star_imports = [s for s in statements if s.star_import]
     while work:
         stmt = work.pop()
-        uses = [(n, True) for n in sorted(stmt.eager)] + [(n, False) for n in sorted(stmt.lazy - stmt.eager)]
+        uses = [(n, True) for n in sorted(stmt.eager)] + [(n, False) for n in sorted(stmt.lazy)]
         for name, eager in uses:
             target = resolver.resolve(name, stmt, eager)
             if target is None and name not in resolver.by_name and not _is_builtin(name):
@@ -126,6 +130,15 @@ def closure(
                 if later and name in other.mutates and resolver.resolve(name, other, True) is stmt:
                     _include(other, name, stmt, included, needed, reasons, work, verb="changes")
                     edges.setdefault(other.position, set()).add(stmt.position)
+    # Two captured definitions of one name keep their notebook order (the later one must win at the end).
+    by_name: dict[str, list[int]] = {}
+    for position, stmt in included.items():
+        for name in stmt.binds & needed.get(position, set()):
+            by_name.setdefault(name, []).append(position)
+    for positions in by_name.values():
+        positions.sort()
+        for earlier, later in itertools.pairwise(positions):
+            edges.setdefault(later, set()).add(earlier)
     for stmt in statements:  # `from __future__ import ...` changes how the whole file compiles
         node = stmt.node
         if isinstance(node, ast.ImportFrom) and node.module == "__future__" and stmt.position not in included:

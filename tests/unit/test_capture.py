@@ -332,3 +332,35 @@ def test_future_imports_are_kept_for_the_whole_file() -> None:
         "M",
     )
     assert sources(capture)[0] == "from __future__ import annotations"
+
+
+def test_an_eager_read_sees_the_value_defined_before_it_as_the_live_class_does() -> None:
+    # the default r=R was evaluated when the class was defined (R == 2); predict() reads R later (R == 3)
+    capture = cap(
+        [
+            "R = 2",
+            "class Circle:\n    def predict(self, r=R):\n        return r, R",
+            "R = 3",
+        ],
+        "Circle",
+    )
+    assert sources(capture) == [
+        "R = 2",
+        "class Circle:\n    def predict(self, r=R):\n        return r, R",
+        "R = 3",
+    ]
+
+
+def test_two_captured_definitions_of_a_name_keep_their_order() -> None:
+    capture = cap(
+        [
+            "SCALE = make()",  # needs make(), defined later in the notebook
+            "class M:\n    size = SCALE\n    def predict(self):\n        return SCALE",
+            "SCALE = 10",
+            "def make():\n    return 5",
+        ],
+        "M",
+    )
+    order = sources(capture)
+    assert order.index("SCALE = make()") < order.index("SCALE = 10")
+    assert order.index("def make():\n    return 5") < order.index("SCALE = make()")

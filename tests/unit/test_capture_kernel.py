@@ -1,0 +1,67 @@
+"""Capture from a live IPython kernel: a real InteractiveShell runs the cells, capture reads its history."""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyter_faas.build import BuildOptions, build
+from jupyter_faas.capture import capture_from_kernel
+
+IPython = pytest.importorskip("IPython")
+
+
+@pytest.fixture
+def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    monkeypatch.chdir(tmp_path)  # a kernel's folder is the notebook's, and it imports from there
+    monkeypatch.syspath_prepend(str(tmp_path))
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    instance = InteractiveShell(config=config)
+    yield instance
+    instance.history_manager.end_session()
+
+
+def run(shell: Any, source: str) -> None:
+    result = shell.run_cell(source, store_history=True)
+    assert result.error_in_exec is None and result.error_before_exec is None, result
+
+
+def test_history_of_a_live_shell_is_captured_and_the_action_runs(shell: Any, tmp_path: Path) -> None:
+    (tmp_path / "units.py").write_text("FACTOR = 2.0\n")
+    run(shell, "import math\nfrom units import FACTOR\n%time x = 1")
+    run(shell, "R_DEFAULT = 1.0")
+    run(
+        shell,
+        "class Circle:\n    def predict(self, r=R_DEFAULT):\n        return {'area': math.pi * r * FACTOR}",
+    )
+    run(shell, "R_DEFAULT = 5.0\n!echo shell lines are skipped")
+    run(shell, "Circle().predict()")
+    capture = capture_from_kernel(shell, "Circle")
+    assert [p.statement.cell.id for p in capture.pieces] == ["In[1]", "In[1]", "In[2]", "In[3]"]
+    assert [m.arcname for m in capture.modules] == ["units.py"]
+
+    result = build(shell, BuildOptions("Circle", output=tmp_path / "out"))
+    module = runpy.run_path(str(result.main_py), run_name="action")
+    live = shell.user_ns["Circle"]().predict()
+    assert module["main"]({}) == live == {"area": pytest.approx(math_pi() * 2.0)}  # r = 1.0
+
+
+def test_the_magic_cell_that_asks_for_the_build_is_not_captured(shell: Any) -> None:
+    run(shell, "class Echo:\n    def predict(self, text):\n        return {'text': text}")
+    shell.history_manager.store_inputs(2, "%%faas_deploy --class Echo\nignored = 1")  # as the magic's cell
+    capture = capture_from_kernel(shell, "Echo")
+    assert capture.skipped == ["In[2] (a %%faas_deploy cell)"]
+
+
+def math_pi() -> float:
+    import math
+
+    return math.pi
