@@ -137,8 +137,8 @@ def closure(
             by_name.setdefault(name, []).append(position)
     for positions in by_name.values():
         positions.sort()
-        for earlier, later in itertools.pairwise(positions):
-            edges.setdefault(later, set()).add(earlier)
+        for first, second in itertools.pairwise(positions):
+            edges.setdefault(second, set()).add(first)
     for stmt in statements:  # `from __future__ import ...` changes how the whole file compiles
         node = stmt.node
         if isinstance(node, ast.ImportFrom) and node.module == "__future__" and stmt.position not in included:
