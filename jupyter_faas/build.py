@@ -33,6 +33,7 @@ __all__ = [
     "BuildResult",
     "Deployment",
     "action_annotations",
+    "action_name",
     "build",
     "default_kind",
     "deploy",
@@ -103,7 +104,8 @@ class BuildResult:
         )
 
 
-def _action_name(class_name: str) -> str:
+def action_name(class_name: str) -> str:
+    """The default action name of a class: SmartBodyCrop -> smart-body-crop."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", class_name).lower()
 
 
@@ -135,7 +137,7 @@ def build(source: Any, options: BuildOptions) -> BuildResult:
     start = time.perf_counter()
     capture = _capture(source, options)
     seconds["capture"] = time.perf_counter() - start
-    name = options.name or _action_name(options.class_name)
+    name = options.name or action_name(options.class_name)
 
     start = time.perf_counter()
     requirements = resolve_requirements(capture.imports, kind, options.requirements)

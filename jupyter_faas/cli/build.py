@@ -66,7 +66,7 @@ def _json_value(text: str) -> Any:
 
 def options_from(args: argparse.Namespace) -> Any:
     """``BuildOptions`` from parsed arguments; bad ``--test-args`` is a ``BuildError``."""
-    from ..build import BuildOptions
+    from ..build import BuildOptions, action_name
 
     test_args = None
     if args.test_args is not None:
@@ -82,8 +82,7 @@ def options_from(args: argparse.Namespace) -> Any:
             )
     output = args.output
     if output is None and args.notebook:
-        name = args.name or args.class_name
-        output = Path("build") / name
+        output = Path("build") / (args.name or action_name(args.class_name))
     return BuildOptions(
         class_name=args.class_name,
         name=args.name,

@@ -159,3 +159,28 @@ def test_deploying_a_local_only_image_to_a_remote_openwhisk_is_refused_before_an
         deploy(result, remote)
     assert "a remote OpenWhisk cannot pull it" in info.value.message
     assert "docker push" in (info.value.fix or "") and "--image" in (info.value.fix or "")
+
+
+def test_deploy_with_an_image_to_the_engine_builds_it_locally_and_runs(
+    engine: EngineHandle, tmp_path: Path
+) -> None:
+    name = f"word-stats-image-{os.getpid()}"
+    env = {
+        "__OW_API_HOST": engine.apihost,
+        "__OW_API_KEY": engine.auth,
+        "WSK_CONFIG_FILE": str(tmp_path / "none"),
+    }
+    image = f"jupyter-faas/ws-deploy:{os.getpid()}"
+    out = cli("deploy", WORDS, "--class", "WordStats", "--name", name, "--image", image, "--no-test", env=env)
+    assert out.returncode == 0, out.stderr
+    action = _action(engine, name)
+    assert action["exec"]["kind"] == "blackbox" and action["exec"]["image"] == image
+    user, _, key = engine.auth.partition(":")
+    r = requests.post(
+        f"{engine.url}/namespaces/_/actions/{name}?blocking=true&result=true",
+        json={"text": "an image action"},
+        auth=(user, key),
+        timeout=120,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["top"][0] == ["image", 1]

@@ -364,3 +364,9 @@ def test_two_captured_definitions_of_a_name_keep_their_order() -> None:
     order = sources(capture)
     assert order.index("SCALE = make()") < order.index("SCALE = 10")
     assert order.index("def make():\n    return 5") < order.index("SCALE = make()")
+
+
+def test_a_star_import_is_kept_when_a_name_has_no_other_definition() -> None:
+    capture = cap(["from math import *", "class M:\n    def predict(self):\n        return sqrt(4)"], "M")
+    assert sources(capture)[0] == "from math import *"
+    assert capture.pieces[0].reason.startswith("*: used by class M")
