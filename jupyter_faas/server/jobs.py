@@ -1,0 +1,267 @@
+"""Build jobs: build -> local test -> deploy of one notebook class, run off the event loop, with progress.
+
+``POST /jupyter-faas/builds`` starts a ``BuildJob`` in the services' thread pool and answers at once with
+its id; the sidebar then polls ``GET /jupyter-faas/builds/<id>`` and shows the stage in progress, then the
+build summary (plan, sizes), the local test (cold/warm) and the deployment. Each stage calls one service:
+``build.build``, ``local_test.local_test``, ``build.deploy``. A failure stops the job with the error as
+``{error, code, fix}``. This module owns the job records and their life, not the work itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ..errors import FaasError
+from .payloads import build_json, deployment_json, local_test_json
+
+__all__ = ["BuildJob", "BuildRequest", "Jobs", "error_json"]
+
+STAGES = ("build", "test", "deploy")
+
+
+def error_json(exc: BaseException) -> dict[str, Any]:
+    """``{error, code, fix, status}`` of an exception: the one translation the server extension makes."""
+    if isinstance(exc, FaasError):
+        out: dict[str, Any] = {
+            "error": exc.message,
+            "code": type(exc).__name__,
+            "fix": exc.fix,
+            "status": exc.status,
+        }
+        if exc.activation_id:
+            out["activationId"] = exc.activation_id
+        return out
+    return {
+        "error": f"Internal error in the jupyter-faas server extension: {type(exc).__name__}: {exc}",
+        "code": "InternalError",
+        "fix": "See the Jupyter server's log for the traceback, and report it.",
+        "status": 500,
+    }
+
+
+def _int_or_none(body: dict[str, Any], key: str) -> int | None:
+    value = body.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+        raise FaasError(
+            f"'{key}' must be a whole number, got {value!r}.", fix=f"Give {key} as a number.", status=400
+        )
+    return int(value)
+
+
+def _text_or_none(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise FaasError(f"'{key}' must be text, got {value!r}.", fix=f"Give {key} as text.", status=400)
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """The sidebar's deploy form, checked."""
+
+    class_name: str
+    name: str | None = None
+    method: str | None = None
+    kind: str | None = None
+    image: str | None = None
+    memory: int | None = None
+    timeout: int | None = None
+    test_args: dict[str, Any] | None = None
+    test: bool = True
+    deploy: bool = True
+
+    @classmethod
+    def parse(cls, body: Any) -> BuildRequest:
+        if not isinstance(body, dict):
+            raise FaasError(
+                "The deploy options must be a JSON object.", fix="Fill in the deploy form.", status=400
+            )
+        class_name = _text_or_none(body, "className")
+        if not class_name:
+            raise FaasError("No class given.", fix="Pick a class of the notebook to deploy.", status=400)
+        test_args = body.get("testArgs")
+        if test_args is not None and not isinstance(test_args, dict):
+            raise FaasError(
+                "The test arguments must be a JSON object.",
+                fix='Write them as an object, e.g. {"image": "photo.jpg"}, or leave them empty.',
+                status=400,
+            )
+        return cls(
+            class_name=class_name,
+            name=_text_or_none(body, "name"),
+            method=_text_or_none(body, "method"),
+            kind=_text_or_none(body, "kind"),
+            image=_text_or_none(body, "image"),
+            memory=_int_or_none(body, "memory"),
+            timeout=_int_or_none(body, "timeout"),
+            test_args=test_args,
+            test=bool(body.get("test", True)),
+            deploy=bool(body.get("deploy", True)),
+        )
+
+
+@dataclass
+class BuildJob:
+    """One build/test/deploy run and everything the sidebar shows about it."""
+
+    id: str
+    request: BuildRequest
+    notebook: str
+    state: str = "running"  # running | succeeded | failed
+    stage: str | None = None
+    stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    build: dict[str, Any] | None = None
+    test: dict[str, Any] | None = None
+    deployment: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    created: float = field(default_factory=time.time)
+    seq: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "className": self.request.class_name,
+            "notebook": self.notebook,
+            "state": self.state,
+            "stage": self.stage,
+            "stages": [{"name": s, **self.stages.get(s, {"state": "pending"})} for s in self._planned()],
+            "build": self.build,
+            "test": self.test,
+            "deployment": self.deployment,
+            "error": self.error,
+            "created": int(self.created * 1000),
+        }
+
+    def _planned(self) -> list[str]:
+        skip = {"test"} if not self.request.test else set()
+        skip |= {"deploy"} if not self.request.deploy else set()
+        return [s for s in STAGES if s not in skip]
+
+
+class Jobs:
+    """The jobs of one server: start one, read one; the oldest finished ones are forgotten."""
+
+    def __init__(self, keep: int = 50) -> None:
+        self.keep = keep
+        self._jobs: OrderedDict[str, BuildJob] = OrderedDict()
+        self._lock = threading.Lock()
+        self._seq = itertools.count()
+
+    def create(self, request: BuildRequest, notebook: str) -> BuildJob:
+        job = BuildJob(id=uuid.uuid4().hex, request=request, notebook=notebook, seq=next(self._seq))
+        with self._lock:
+            self._jobs[job.id] = job
+            finished = [j for j in self._jobs.values() if j.state != "running"]
+            for old in finished[: max(0, len(self._jobs) - self.keep)]:
+                del self._jobs[old.id]
+        return job
+
+    def get(self, job_id: str) -> dict[str, Any]:
+        from ..errors import NotFound
+
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                raise NotFound(
+                    f"No build job {job_id} on this server.",
+                    fix="It finished long ago or the server restarted: deploy again.",
+                )
+            return job.to_json()
+
+    def stage(self, job: BuildJob, name: str, fn: Callable[[], Any]) -> Any:
+        """Run one stage of ``job``, recording its state and wall time."""
+        with self._lock:
+            job.stage = name
+            job.stages[name] = {"state": "running"}
+        start = time.perf_counter()
+        try:
+            value = fn()
+        except BaseException:
+            with self._lock:
+                job.stages[name] = {"state": "failed", "seconds": round(time.perf_counter() - start, 3)}
+            raise
+        with self._lock:
+            job.stages[name] = {"state": "done", "seconds": round(time.perf_counter() - start, 3)}
+        return value
+
+    def finish(self, job: BuildJob, error: BaseException | None = None) -> None:
+        with self._lock:
+            job.state = "failed" if error is not None else "succeeded"
+            job.stage = None
+            if error is not None:
+                job.error = error_json(error)
+                details = getattr(error, "details", None)
+                if details is not None and hasattr(details, "runs"):  # a failed local test: show its runs
+                    job.test = local_test_json(details)
+
+    def update(self, job: BuildJob, **values: Any) -> None:
+        names = {f.name for f in fields(BuildJob)}
+        with self._lock:
+            for key, value in values.items():
+                assert key in names, key
+                setattr(job, key, value)
+
+
+def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: Any) -> None:
+    """The body of a build job (runs in a worker thread): build, then test, then deploy."""
+    from ..build import BuildOptions, build, deploy
+    from ..local_test import local_test
+
+    request = job.request
+    try:
+        options = BuildOptions(
+            class_name=request.class_name,
+            name=request.name,
+            method=request.method,
+            kind=request.kind,
+            image=request.image,
+            memory=request.memory,
+            timeout=request.timeout,
+            test_args=request.test_args,
+            no_test=not request.test,
+            output=services.build_output(request),
+        )
+        _set_if_present(options, base_dir=base_dir, source_label=job.notebook)
+        result = jobs.stage(job, "build", lambda: build(source, options))
+        jobs.update(job, build=build_json(result))
+        if request.test:
+            report = jobs.stage(
+                job,
+                "test",
+                lambda: local_test(
+                    result.package,
+                    name=result.name,
+                    args=request.test_args,
+                    warm=services.settings.warm_runs,
+                    memory_mb=request.memory or 256,
+                    timeout_ms=request.timeout or 60_000,
+                ),
+            )
+            jobs.update(job, test=local_test_json(report))
+        if request.deploy:
+            deployment = jobs.stage(job, "deploy", lambda: deploy(result, services.client()))
+            jobs.update(job, deployment=deployment_json(deployment))
+    except Exception as exc:
+        services.log_error(exc)
+        jobs.finish(job, exc)
+        return
+    jobs.finish(job)
+
+
+def _set_if_present(options: Any, **values: Any) -> None:
+    """Pass the notebook's folder to ``BuildOptions`` once it takes it (notes/sidebar-requests.md)."""
+    for key, value in values.items():
+        if hasattr(options, key):
+            setattr(options, key, value)

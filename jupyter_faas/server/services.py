@@ -1,0 +1,181 @@
+"""The services behind the server extension, built once per Jupyter server and reached by every handler.
+
+``Services`` holds the options (``JupyterFaas``), the server's root folder, one thread pool for blocking
+work (builds, local tests, OpenWhisk calls), the build jobs, and one ``openwhisk.Client`` created on first
+use (resolving the configuration may start the embedded engine, so it happens in the pool, never on the
+event loop). Each method is one call into the core and returns JSON-ready data. What it does not own: HTTP
+(``handlers.py``), the JSON shapes (``payloads.py``), the jobs' life (``jobs.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ..errors import ActivationFailed, FaasError
+from .jobs import BuildRequest, Jobs, run_job
+from .notebook import list_classes, parse_notebook
+from .payloads import activation_json, stats_json
+from .settings import JupyterFaas
+
+__all__ = ["Services"]
+
+_log = logging.getLogger("jupyter_faas.server")
+LIST_MAX = 200  # OpenWhisk's largest page
+
+
+class Services:
+    def __init__(self, settings: JupyterFaas, root_dir: Path, log: logging.Logger | None = None) -> None:
+        self.settings = settings
+        self.root_dir = Path(root_dir).expanduser().resolve()
+        self.log = log or _log
+        self.executor = ThreadPoolExecutor(max(1, settings.workers), thread_name_prefix="jupyter-faas")
+        self.jobs = Jobs(keep=settings.keep_jobs)
+        self._client: Any = None
+        self._client_lock = threading.Lock()
+
+    # -- plumbing ------------------------------------------------------------------------------------------
+
+    def client(self) -> Any:
+        """The ``openwhisk.Client``, made on first use (this may start the embedded engine: blocking)."""
+        with self._client_lock:
+            if self._client is None:
+                from ..config import resolve
+                from ..openwhisk import Client
+
+                config = resolve(
+                    apihost=self.settings.apihost,
+                    auth=self.settings.auth,
+                    namespace=self.settings.namespace,
+                    start_engine=self.settings.start_engine,
+                )
+                self._client = Client(config)
+            return self._client
+
+    def log_error(self, exc: BaseException) -> None:
+        if isinstance(exc, FaasError):
+            self.log.warning("jupyter-faas: %s", exc.message)
+        else:
+            self.log.error("jupyter-faas: unexpected error", exc_info=exc)
+
+    def build_output(self, request: BuildRequest) -> Path | None:
+        if not self.settings.build_dir:
+            return None
+        return Path(self.settings.build_dir).expanduser() / (request.name or request.class_name)
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
+
+    # -- endpoints -----------------------------------------------------------------------------------------
+
+    def config(self) -> dict[str, Any]:
+        config = self.client().config
+        return {
+            "apihost": config.apihost,
+            "auth": config.masked_auth,
+            "namespace": config.namespace,
+            "insecure": config.insecure,
+            "source": config.source,
+            "settings": [{"name": n, "value": v, "source": s} for n, v, s in config.describe()],
+        }
+
+    def classes(self, body: Any) -> dict[str, Any]:
+        notebook = parse_notebook(body, self.root_dir)
+        return {"path": notebook.path, "classes": list_classes(notebook.cells)}
+
+    def start_build(self, body: Any) -> dict[str, Any]:
+        notebook = parse_notebook(body, self.root_dir)
+        request = BuildRequest.parse(body.get("options") if isinstance(body, dict) else None)
+        job = self.jobs.create(request, notebook.path)
+        self.executor.submit(run_job, self.jobs, job, notebook.cells, notebook.base_dir, self)
+        return job.to_json()
+
+    def build_job(self, job_id: str) -> dict[str, Any]:
+        return self.jobs.get(job_id)
+
+    def actions(self) -> dict[str, Any]:
+        client = self.client()
+        actions = client.actions.list(limit=LIST_MAX)
+        last: dict[str, dict[str, Any]] = {}
+        for record in client.activations.list(limit=LIST_MAX):  # newest first
+            last.setdefault(str(record.get("name")), record)
+        out = []
+        for action in actions:
+            annotations = {a.get("key"): a.get("value") for a in action.get("annotations") or []}
+            exec_ = action.get("exec") or {}
+            limits = action.get("limits") or {}
+            seen = last.get(str(action.get("name")))
+            out.append(
+                {
+                    "name": action.get("name"),
+                    "namespace": action.get("namespace"),
+                    "version": action.get("version"),
+                    "kind": exec_.get("kind") or annotations.get("exec"),
+                    "image": exec_.get("image"),
+                    "memory": limits.get("memory"),
+                    "timeout": limits.get("timeout"),
+                    "updated": action.get("updated"),
+                    "className": annotations.get("jupyter-faas/class"),
+                    "notebook": annotations.get("jupyter-faas/notebook"),
+                    "lastActivation": activation_json(seen) if seen else None,
+                }
+            )
+        return {"namespace": client.namespace, "actions": out}
+
+    def action(self, name: str) -> dict[str, Any]:
+        return self.client().actions.get(name, code=False)
+
+    def delete_action(self, name: str) -> dict[str, Any]:
+        return {"deleted": self.client().actions.delete(name)}
+
+    def invoke(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
+        """Blocking: ``(200, {activationId, activation})`` even when the activation failed (the record says
+        how); non-blocking: ``(202, {activationId})``."""
+        if body is None:
+            body = {}
+        if not isinstance(body, dict):
+            raise FaasError(
+                "The invoke request must be a JSON object.", fix="Send {params, blocking}.", status=400
+            )
+        params = body.get("params") or {}
+        if not isinstance(params, dict):
+            raise FaasError(
+                "The parameters must be a JSON object.",
+                fix='Write them as an object: {"key": value}.',
+                status=400,
+            )
+        client = self.client()
+        if not body.get("blocking", True):
+            handle = client.actions.invoke(name, params, blocking=False)
+            return 202, {"activationId": handle.activation_id}
+        try:
+            record = client.actions.invoke(name, params, blocking=True)
+        except ActivationFailed as exc:
+            if not isinstance(exc.details, dict) or "activationId" not in exc.details:
+                raise
+            record = exc.details
+        return 200, {"activationId": record.get("activationId"), "activation": activation_json(record)}
+
+    def activations(self, name: str | None, limit: int, since: int | None) -> dict[str, Any]:
+        records = self.client().activations.list(
+            name or None, limit=min(max(limit, 1), LIST_MAX), since=since
+        )
+        return {"activations": [activation_json(r) for r in records]}
+
+    def activation(self, activation_id: str) -> dict[str, Any]:
+        return activation_json(self.client().activations.get(activation_id))
+
+    def logs(self, activation_id: str) -> dict[str, Any]:
+        return {"activationId": activation_id, "logs": self.client().activations.logs(activation_id)}
+
+    def result(self, activation_id: str) -> dict[str, Any]:
+        return self.client().activations.result(activation_id)
+
+    def stats(self, name: str | None, limit: int) -> dict[str, Any]:
+        records = self.client().activations.list(name or None, limit=min(max(limit, 1), LIST_MAX))
+        return stats_json(records)
