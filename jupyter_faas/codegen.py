@@ -20,7 +20,7 @@ from .errors import CaptureError
 __all__ = ["CodegenOptions", "generate"]
 
 # Names the generated entry point defines; captured code must not define them too.
-_RESERVED = {"main", "_action", "_load_ms", "_to_json", "_check", "_ACCEPTED", "_REQUIRED"}
+_RESERVED = {"main", "_action", "_load_ms", "_started", "_to_json", "_check", "_ACCEPTED", "_REQUIRED"}
 # A single parameter with one of these names receives the whole activation dict (OpenWhisk's own style).
 _DICT_PARAMS = {"args", "params", "parameters", "payload", "event"}
 
@@ -65,7 +65,8 @@ def _header(capture: Capture) -> str:
 
 def _runtime_imports(capture: Capture, options: CodegenOptions) -> str:
     future = [p.source for p in capture.pieces if _is_future(p.statement.node)]
-    lines = [*future, "import base64 as _base64", "import io as _io", "import sys as _sys"]
+    lines = [*future] + (["import asyncio as _asyncio"] if capture.method.is_async else [])
+    lines += ["import base64 as _base64", "import io as _io", "import sys as _sys"]
     lines += ["import time as _time"] if options.timings else []
     lines += ["import traceback as _traceback"]
     return "\n".join(lines) + "\n"
@@ -119,10 +120,12 @@ def _imports_heading(cells: list[Cell]) -> str:
 def _call(method: MethodSignature) -> tuple[str, bool]:
     """The call expression, and whether it receives named parameters (checked before the call)."""
     if len(method.params) == 1 and method.params[0] in _DICT_PARAMS and not method.var_keyword:
-        return f"_action.{method.name}(args)", False
-    if not method.params and not method.var_keyword:
-        return f"_action.{method.name}()", False
-    return f"_action.{method.name}(**params)", True
+        call, named = f"_action.{method.name}(args)", False
+    elif not method.params and not method.var_keyword:
+        call, named = f"_action.{method.name}()", False
+    else:
+        call, named = f"_action.{method.name}(**params)", True
+    return (f"_asyncio.run({call})" if method.is_async else call), named
 
 
 def _tuple(names: tuple[str, ...]) -> str:

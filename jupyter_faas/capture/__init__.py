@@ -49,6 +49,7 @@ class MethodSignature:
     params: tuple[str, ...]  # positional-or-keyword and keyword-only names, in order
     required: tuple[str, ...]  # those without a default
     var_keyword: bool  # has **kwargs
+    is_async: bool = False  # `async def`: main() runs it to completion
 
 
 @dataclass
@@ -242,6 +243,7 @@ def _method(class_stmt: Statement, wanted: str | None, pieces: list[Piece]) -> M
         params=tuple(positional + kwonly),
         required=tuple(required + kw_required),
         var_keyword=args.kwarg is not None,
+        is_async=isinstance(fn, ast.AsyncFunctionDef),
     )
 
 
@@ -249,12 +251,21 @@ def _check_constructor(class_stmt: Statement) -> None:
     node = class_stmt.node
     assert isinstance(node, ast.ClassDef)
     init = next((i for i in node.body if isinstance(i, ast.FunctionDef) and i.name == "__init__"), None)
-    if init is None:
-        return
-    args = init.args
-    positional = [a.arg for a in args.posonlyargs + args.args][1:]
-    required = positional[: len(positional) - len(args.defaults)]
-    required += [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is None]
+    required: list[str] = []
+    if init is not None:
+        args = init.args
+        positional = [a.arg for a in args.posonlyargs + args.args][1:]
+        required = positional[: len(positional) - len(args.defaults)]
+        required += [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is None]
+    elif any("dataclass" in ast.unparse(d) for d in node.decorator_list):  # fields without defaults
+        required = [
+            item.target.id
+            for item in node.body
+            if isinstance(item, ast.AnnAssign)
+            and isinstance(item.target, ast.Name)
+            and item.value is None
+            and "ClassVar" not in ast.unparse(item.annotation)
+        ]
     if required:
         raise CaptureError(
             f"{node.name}() needs arguments ({', '.join(required)}), but the action creates one instance "

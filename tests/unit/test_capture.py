@@ -370,3 +370,13 @@ def test_a_star_import_is_kept_when_a_name_has_no_other_definition() -> None:
     capture = cap(["from math import *", "class M:\n    def predict(self):\n        return sqrt(4)"], "M")
     assert sources(capture)[0] == "from math import *"
     assert capture.pieces[0].reason.startswith("*: used by class M")
+
+
+def test_error_dataclass_with_fields_without_defaults() -> None:
+    cells = [
+        "from dataclasses import dataclass\nfrom typing import ClassVar",
+        "@dataclass\nclass M:\n    path: str\n    size: int = 3\n    kinds: ClassVar[int]\n"
+        "    def predict(self):\n        return self.size",
+    ]
+    with pytest.raises(CaptureError, match=r"M\(\) needs arguments \(path\)"):
+        cap(cells, "M")

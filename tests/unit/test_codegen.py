@@ -162,3 +162,14 @@ def test_numpy_result_types_survive_json(tmp_path: Path) -> None:
         "flag": True,
     }
     assert np.float32(1.5).tolist() == 1.5  # the conversion relies on tolist()
+
+
+def test_an_async_method_is_run_to_completion(tmp_path: Path) -> None:
+    cells = [
+        "import asyncio",
+        "class Waiter:\n"
+        "    async def predict(self, n=1):\n"
+        "        await asyncio.sleep(0)\n"
+        "        return {'n': n}",
+    ]
+    assert _module(tmp_path, cells, "Waiter")["main"]({"n": 3}) == {"n": 3}
