@@ -5,9 +5,10 @@
    record, for three strategies run side by side on concurrent activations of the same action:
    * ``wsk fixed 2 s``: the baseline, ``GET activations/{id}`` every 2 s (the period of ``wsk activation
      poll``) at a random phase relative to the invoke;
-   * ``doubling``: ``PollSchedule()`` with no history: first look after 10 ms, then doubling (at most 10 s apart);
+   * ``doubling``: ``PollSchedule()`` with no history: first look after 10 ms, then doubling (at most
+     10 s apart);
    * ``handle.wait()``: the client's default: the action's recent durations (one list call, then memory)
-     put the first look at the expected end, then fine steps, then doubling.
+     put the first look at the expected end, then 1/2/4/8% later, then growing by a quarter.
    Target: lag within 10% of the duration with at most ~log2(duration / 10 ms) requests.
 2. ``map()`` throughput over 500 no-op invocations at concurrency 1, 4 and 16 (ratios vs concurrency 1).
 
