@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..capture import BundledFile
 from ..contract import KINDS, MAX_CODE_BYTES, base64_size
+from ..errors import PackageTooLarge
 from ..requirements import Requirements
 from .archive import Entry, sha256_file, write_zip
 from .plan import SizePlan, choose_plan, dockerfile, image_name, mb
@@ -99,7 +100,14 @@ def build_package(
     entries = [Entry("__main__.py", data=main_py.encode())] + [Entry(f.arcname, path=f.path) for f in files]
     code_zip = write_zip(entries)
     wheels = measure_dependencies(requirements, python) if requirements.install else None
-    plan = choose_plan(len(code_zip), wheels, image_requested=image is not None)
+    try:
+        plan = choose_plan(len(code_zip), wheels, image_requested=image is not None)
+    except PackageTooLarge as exc:  # say which files make it too large, and why each was bundled
+        largest = sorted(files, key=lambda f: -f.path.stat().st_size)[:3]
+        exc.message += " Largest files: " + "; ".join(
+            f"{f.arcname} ({mb(f.path.stat().st_size)}, {f.reason})" for f in largest
+        )
+        raise
     data = code_zip
     if plan.choice == "virtualenv":
         assert wheels is not None

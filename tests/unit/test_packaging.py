@@ -167,3 +167,22 @@ def test_image_plan_writes_dockerfile_and_requirements(tmp_path: Path) -> None:
     assert package.image_dir is not None
     assert (package.image_dir / "Dockerfile").read_text().count("FROM openwhisk/action-python-v3") == 1
     assert (package.image_dir / "requirements.txt").read_text() == ""  # word_stats needs only stdlib
+
+
+def test_a_package_too_large_under_every_plan_names_its_largest_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyter_faas.build import BuildOptions, build
+    from jupyter_faas.capture import Cell
+
+    (tmp_path / "weights.bin").write_bytes(os.urandom(37 * MB))  # 49.3 MB as base64: over 48 MB
+    monkeypatch.chdir(tmp_path)  # cells are captured relative to the working folder, as in a kernel
+    cells = ["WEIGHTS = 'weights.bin'", "class M:\n    def predict(self):\n        return {'w': WEIGHTS}"]
+    with pytest.raises(PackageTooLarge) as info:
+        build(
+            [Cell(s, f"c{i}", i) for i, s in enumerate(cells)],
+            BuildOptions("M", output=tmp_path / "out"),
+        )
+    message = str(info.value)
+    assert "over the 48.0 MB limit under every plan" in message
+    assert "weights.bin (37.0 MB, path 'weights.bin' in the code (cell 1 (id c0), line 1))" in message
