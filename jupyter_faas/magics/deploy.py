@@ -101,7 +101,8 @@ class DeployMagics(Magics):
         try:
             exec(compile(code, filename, "exec"), shell.user_global_ns, shell.user_ns)
         except Exception as exc:
-            shell.showtraceback()
+            tb = exc.__traceback__
+            shell.showtraceback((type(exc), exc, tb.tb_next if tb else None))  # the cell's frames only
             raise UsageError(
                 f"The cell raised {type(exc).__name__}: {exc}.\n"
                 "Fix the cell (its traceback is above) and run it again; nothing was built."

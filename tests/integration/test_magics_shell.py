@@ -66,6 +66,7 @@ def open_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, engine: EngineHa
     if hasattr(shell, "_jupyter_faas_session"):
         shell._jupyter_faas_session.close()
         del shell._jupyter_faas_session
+    shell.cell("%colors nocolor")
     shell.cell("%load_ext jupyter_faas")
     return shell
 
