@@ -67,6 +67,10 @@ class BuildOptions:
     timings: bool = False  # per-stage timings in each result
     output: Path | None = None
     reuse: bool = True  # reuse a cached package built from identical inputs
+    # Where local modules and files are found (default: the notebook's folder, or the working folder for
+    # cells and kernels), and what the capture and the provenance annotation call the source.
+    base_dir: Path | None = None
+    source_label: str | None = None
 
 
 @dataclass
@@ -111,10 +115,15 @@ def action_name(class_name: str) -> str:
 
 def _capture(source: Any, options: BuildOptions) -> Capture:
     kwargs: dict[str, Any] = {"method": options.method, "include": options.include}
+    if options.base_dir is not None:
+        kwargs["base_dir"] = Path(options.base_dir)
+    if options.source_label:
+        kwargs["source"] = options.source_label
     if isinstance(source, str | Path):
         return capture_from_notebook(source, options.class_name, **kwargs)
     if isinstance(source, Sequence) and all(isinstance(c, Cell) for c in source):
-        return capture_from_cells(list(source), options.class_name, base_dir=Path.cwd(), **kwargs)
+        kwargs.setdefault("base_dir", Path.cwd())
+        return capture_from_cells(list(source), options.class_name, **kwargs)
     if hasattr(source, "user_ns"):
         return capture_from_kernel(source, options.class_name, **kwargs)
     raise BuildError(

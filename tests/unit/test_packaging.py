@@ -186,3 +186,19 @@ def test_a_package_too_large_under_every_plan_names_its_largest_files(
     message = str(info.value)
     assert "over the 48.0 MB limit under every plan" in message
     assert "weights.bin (37.0 MB, path 'weights.bin' in the code (cell 1 (id c0), line 1))" in message
+
+
+def test_cells_are_built_against_the_given_base_dir_and_source_label(tmp_path: Path) -> None:
+    from jupyter_faas.build import BuildOptions, action_annotations, build
+    from jupyter_faas.capture import Cell
+
+    (tmp_path / "labels.txt").write_text("cat\n")
+    cells = [
+        Cell("LABELS = 'labels.txt'", "a", 0),
+        Cell("class M:\n    def predict(self):\n        return LABELS", "b", 1),
+    ]
+    options = BuildOptions("M", output=tmp_path / "out", base_dir=tmp_path, source_label="notebooks/x.ipynb")
+    result = build(cells, options)
+    assert result.package.entries == ["__main__.py", "labels.txt"]
+    notes = action_annotations(result)
+    assert notes["jupyter-faas/notebook"] == "notebooks/x.ipynb" and notes["jupyter-faas/cells"] == ["a", "b"]
