@@ -72,7 +72,9 @@ class WheelSet:
 
 
 def _pip(args: list[str]) -> subprocess.CompletedProcess[str]:
+    # bounded retries: offline, the plan should say so in seconds, not after pip's default minutes
     cmd = [sys.executable, "-m", "pip", *args, "--disable-pip-version-check", "--no-input"]
+    cmd += ["--retries", "2", "--timeout", "30"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_REQUIRE", "VIRTUAL_ENV"))}
     return subprocess.run(cmd, capture_output=True, text=True, env=env)
 
