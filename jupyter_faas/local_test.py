@@ -112,6 +112,7 @@ def local_test(
     *,
     name: str,
     args: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
     warm: int = 2,
     memory_mb: int = 256,
     timeout_ms: int = 60_000,
@@ -121,7 +122,8 @@ def local_test(
     """Run ``package`` once cold and ``warm`` times warm with ``args``; ActionError if a run fails.
 
     Without ``args`` it is a smoke test: one cold run with ``{}``, which passes when the action starts,
-    even if the call itself then fails for want of parameters (an application error).
+    even if the call itself then fails for want of parameters (an application error). ``params`` are the
+    action's default parameters: as OpenWhisk does, each run gets them with ``args`` merged over them.
     """
     from .runtime import ActionSpec, RunRequest, Runtime
 
@@ -149,7 +151,7 @@ def local_test(
         )
         for i in range(1 if args is None else 1 + max(warm, 0)):
             request = RunRequest(
-                params=dict(args or {}),
+                params={**(params or {}), **(args or {})},
                 activation_id=uuid.uuid4().hex,
                 namespace=GUEST_NAMESPACE,
                 action_name=f"/{GUEST_NAMESPACE}/{name}",

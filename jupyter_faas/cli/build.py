@@ -113,6 +113,7 @@ def _build_and_test(args: argparse.Namespace) -> Any:
             result.package,
             name=result.name,
             args=options.test_args,
+            params=options.params,
             warm=args.warm,
             memory_mb=options.memory or 256,
             timeout_ms=options.timeout or 60_000,

@@ -136,3 +136,15 @@ def test_reference_notebook_plans_an_image_and_runs_in_it(tmp_path: Path) -> Non
     assert crop["w"] > 0 and crop["h"] > 0 and {"left_eye", "right_hip"} <= set(crop["keypoints"])
     assert report.runs[1].result["x"] == crop["x"]  # warm: same answer, models not reloaded
     assert report.runs[1].result["timings_ms"]["model_load"] == 0
+
+
+def test_default_parameters_are_merged_under_the_test_arguments(tmp_path: Path) -> None:
+    result = cases.build_case("word_stats", tmp_path / "out")
+    report = local_test(
+        result.package, name=result.name, args={"text": "one two two"}, params={"top": 1}, warm=0
+    )
+    assert report.result["top"] == [["two", 2]]  # top=1 from the defaults
+    report = local_test(
+        result.package, name=result.name, args={"text": "one two two", "top": 2}, params={"top": 1}, warm=0
+    )
+    assert report.result["top"] == [["two", 2], ["one", 1]]  # the invocation's value wins
