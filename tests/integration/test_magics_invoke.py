@@ -195,3 +195,16 @@ def test_config_show_and_set_never_show_the_key(
         shell.cell("%faas_config --show --namespace x")
     with pytest.raises(UsageError, match="either --local or --apihost"):
         shell.cell("%faas_config --local --apihost http://127.0.0.1:1")
+
+
+def test_progress_as_ipywidgets_or_text(
+    shell: TestingShell, echo: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("JUPYTER_FAAS_PROGRESS", "widgets")
+    capsys.readouterr()
+    assert shell.cell(f"%faas_invoke {echo} w=1 --result") == {"echo": {"w": 1}}
+    assert "HTML(value='Invoking " in capsys.readouterr().out
+    monkeypatch.setenv("JUPYTER_FAAS_PROGRESS", "text")
+    assert shell.cell(f"%faas_invoke {echo} t=1 --result") == {"echo": {"t": 1}}
+    out = capsys.readouterr().out
+    assert f"Invoking {echo} ..." in out and f"Invoking {echo}: done in" in out
