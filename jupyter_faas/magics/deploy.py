@@ -80,6 +80,8 @@ def _with_build_arguments(func: Any) -> Any:
     for action in func.parser._actions:
         if action.dest == "class_name":
             action.required = False  # CLASS may be positional, or the only class of the cell
+        if action.dest == "output":
+            action.help = "where to write __main__.py, the zip and any Dockerfile (default: a cache folder)"
     func.__doc__ = func.parser.format_help()
     return func
 

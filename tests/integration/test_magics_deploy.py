@@ -194,3 +194,11 @@ def test_every_magic_has_argument_help(shell: TestingShell) -> None:
         assert text.startswith(f"::\n\n  %{name}"), text[:80]
         for option in options:
             assert option in text, (name, option)
+
+
+def test_question_mark_shows_the_help(shell: TestingShell, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    shell.cell("%faas_deploy?")
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "%faas_deploy [--dry-run]" in shown and "build and test, but do not deploy" in shown
+    assert "the zip and any Dockerfile (default: a cache folder)" in shown

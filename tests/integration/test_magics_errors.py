@@ -4,7 +4,10 @@ what went wrong and what to do, with no traceback and never the key."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -194,3 +197,40 @@ def test_an_activation_that_never_appears_times_out_with_its_id(shell: TestingSh
     text = usage_error(shell, f"%faas_poll {missing} --timeout 1", capsys)
     assert f"Activation {missing} did not finish within 1 s" in text
     assert f"%faas_poll {missing}" in text  # the fix, in notebook words
+
+
+def test_a_failed_activation_names_its_logs(shell: TestingShell, capsys: Capsys) -> None:
+    shell.cell(
+        "%%faas_deploy --name failing --no-test\n"
+        "class Failing13:\n    def predict(self):\n        raise ValueError('no person found')\n"
+    )
+    text = usage_error(shell, "%faas_invoke failing", capsys)
+    assert "The activation failed" in text and "no person found" in text
+    activation_id = text.split("%faas_logs ")[1].split("`")[0]
+    logs = shell.cell(f"%faas_logs {activation_id}")
+    assert any("ValueError: no person found" in line for line in logs)
+
+
+def _children() -> set[int]:
+    pids: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        pids |= {int(p) for p in (task / "children").read_text().split()}
+    return pids
+
+
+def test_interrupting_a_local_test_leaves_no_process_behind(shell: TestingShell, capsys: Capsys) -> None:
+    shell.cell(
+        "import time\nclass Slow14:\n    def predict(self):\n        time.sleep(30)\n        return {}\n"
+    )
+    before = _children()
+    timer = threading.Timer(2.0, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        text = usage_error(shell, "%faas_test Slow14 --test-args '{}'", capsys)
+    finally:
+        timer.cancel()
+    assert "Interrupted while testing slow14 locally" in text
+    deadline = time.monotonic() + 20
+    while _children() - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _children() - before
