@@ -158,14 +158,20 @@ def test_faas_test_runs_cold_then_warm_and_returns_a_report(shell: TestingShell)
 
 def test_faas_test_options_method_include_output(shell: TestingShell, tmp_path: Path) -> None:
     (tmp_path / "words.txt").write_text("alpha beta")
+    (tmp_path / "reqs.txt").write_text("# what the action needs\nrequests\n")
     shell.cell(
-        "class Words8:\n    def count(self):\n        return {'n': len(open('words.txt').read().split())}\n"
+        "import requests\n"
+        "class Words8:\n    def count(self):\n"
+        "        return {'n': len(open('words.txt').read().split()), 'requests': requests.__name__}\n"
     )
     report = shell.cell(
         "%faas_test Words8 --method count --include words.txt --test-args '{}' --runs 2 "
-        "--memory 128 --timeout 3000 --kind python:3.11 --output tested"
+        "--memory 128 --timeout 3000 --kind python:3.11 --requirements reqs.txt --output tested"
     )
-    assert report.result == {"n": 2} and (tmp_path / "tested" / "words8.zip").is_file()
+    assert report.result == {"n": 2, "requests": "requests"}
+    assert (tmp_path / "tested" / "words8.zip").is_file()
+    assert [r.name for r in report.build.requirements.install] == ["requests"]
+    assert report.build.package.plan.choice == "virtualenv"
 
 
 def _help(shell: TestingShell, name: str) -> str:
