@@ -153,6 +153,7 @@ class DeployMagics(Magics):
                     result.package,
                     name=result.name,
                     args=options.test_args,
+                    params=options.params,
                     warm=args.warm,
                     memory_mb=options.memory or 256,
                     timeout_ms=options.timeout or 60_000,
