@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..contract import MAX_CODE_BYTES, base64_size
+from ..packaging import mb
 from .html import CSS_CLASS, badge, cold_warm_badge, esc, json_html, json_text, ms, status_badge, table
 
 if TYPE_CHECKING:
@@ -23,10 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["Deployment", "LocalTestReport"]
 
 
-def _mb(n: float) -> str:
-    return f"{n / 1024 / 1024:.2f} MB"
-
-
 def _plan_rows(build: BuildResult) -> list[list[str]]:
     package = build.package
     kind = f"blackbox ({package.image})" if package.image else package.kind
@@ -34,7 +31,7 @@ def _plan_rows(build: BuildResult) -> list[list[str]]:
         ["plan", esc(package.plan.choice)],
         ["why", esc(package.plan.reason)],
         ["kind", esc(kind)],
-        ["zip", f"{_mb(package.size)} ({_mb(base64_size(package.size))} as base64 of {_mb(MAX_CODE_BYTES)})"],
+        ["zip", f"{mb(package.size)} ({mb(base64_size(package.size))} as base64 of {mb(MAX_CODE_BYTES)})"],
         ["files", esc(", ".join(package.entries[:12]) + (" ..." if len(package.entries) > 12 else ""))],
         ["sha256", f"<code>{esc(package.sha256[:16])}</code>" + (" (reused)" if package.cached else "")],
         ["written to", f"<code>{esc(build.output)}</code>"],
@@ -79,7 +76,7 @@ def _test_html(test: LocalTest | None, skipped_reason: str) -> str:
         label = cold_warm_badge(run.cold) + ("" if run.cold else f" {i}")
         status = status_badge("success" if run.ok else f"status {run.status_code}", run.ok)
         rows.append([label, status, ms(run.init_ms), ms(run.run_ms)])
-    out = f"<p>Local test: {verdict}</p>" + table(["run", "status", "init", "run"], rows)
+    out = f"<p>Local test: {verdict}</p>" + table(["start", "status", "init", "run"], rows)
     if test.runs and not test.smoke:
         out += json_html(test.result)
     return out

@@ -44,7 +44,7 @@ class _Line:
         return self.text
 
     def _repr_html_(self) -> str:
-        return f'<span class="jupyter-faas-progress">{html.escape(self.text)}</span>'
+        return f'<div class="jupyter-faas-progress">{html.escape(self.text)}</div>'
 
 
 class Progress:
