@@ -51,7 +51,13 @@ class ConfigMagics(Magics):
             )
         if given or args.local:
             session.configure(local=args.local, **given)
-            return ConfigView(session.config.describe(), "Set for this kernel.")
+            note = "Set for this kernel."
+            if args.auth:
+                note += (
+                    " The key is shown masked, but it is in this cell's source and the kernel's history: "
+                    "prefer AUTH in ~/.wskprops or __OW_API_KEY, and clear this cell before sharing."
+                )
+            return ConfigView(session.config.describe(), note)
         return self._show(session)
 
     def _show(self, session: Session) -> ConfigView:

@@ -186,6 +186,7 @@ def test_config_show_and_set_never_show_the_key(
     rows = {name: (value, source) for name, value, source in configured.rows}
     assert rows["apihost"] == (engine.apihost, "argument")
     assert rows["namespace"] == ("guest", "argument") and rows["insecure"] == ("true", "argument")
+    assert "prefer AUTH in ~/.wskprops" in configured.note
     assert isinstance(shell.cell("%faas_actions"), ActionList)  # the settings are used
     again = shell.cell("%faas_config --show")
     everything = repr(configured) + configured._repr_html_() + repr(again) + again._repr_html_()
