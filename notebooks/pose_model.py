@@ -1,0 +1,1 @@
+../samples/smart_body_crop/pose_model.py
