@@ -1,0 +1,169 @@
+"""``notebooks/smart_body_crop.ipynb`` executed top to bottom with nbclient, as ``make demo`` runs it
+(``samples/demo.py``'s ``execute``: a real kernel of this venv's Python, a real engine of its own on a free
+port), and its outputs checked: the image plan, the deployed result against the in-notebook one, cold and
+warm activations, the crops and the stats summary written to the output folder.
+
+The notebook's model code is the sample's (``samples/smart_body_crop/body_crop.py``) pasted as cells; a
+test keeps the two the same, definition by definition.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from PIL import Image
+
+from jupyter_faas.engine import EngineHandle
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / "smart_body_crop.ipynb"
+SAMPLE = ROOT / "samples" / "smart_body_crop" / "body_crop.py"
+
+
+def _demo() -> Any:
+    spec = importlib.util.spec_from_file_location("jupyter_faas_demo", ROOT / "samples" / "demo.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _data(cell: Any, mime: str) -> str:
+    return "\n".join(
+        "".join(out.get("data", {}).get(mime, ""))
+        for out in cell.outputs
+        if out.output_type in ("execute_result", "display_data")
+    )
+
+
+def _stream(cell: Any) -> str:
+    return "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
+
+
+def _stats_row(text: str) -> dict[str, str]:
+    """The smart-body-crop row of a stats table in text form, by column name."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    header = next(i for i, line in enumerate(lines) if line.lstrip().startswith("action "))
+    names = lines[header].split()
+    row = next(line for line in lines[header + 1 :] if line.lstrip().startswith("smart-body-crop "))
+    return dict(zip(names, row.split(), strict=False))
+
+
+@pytest.fixture(scope="module")
+def executed(
+    start_engine: Callable[..., EngineHandle], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, Any], Path, EngineHandle]:
+    """The executed notebook's cells by id, its output folder, and the engine it ran against."""
+    if importlib.util.find_spec("mediapipe") is None:
+        pytest.skip("mediapipe (where the model files come from) is not installed: run `make install`")
+    engine = start_engine()  # its own engine: the stats must count only this notebook's activations
+    output = tmp_path_factory.mktemp("demo-output")
+    notebook = _demo().execute(output, engine.apihost, engine.auth)
+    return {cell.id: cell for cell in notebook.cells}, output, engine
+
+
+def test_the_notebook_runs_without_errors(executed: tuple[dict[str, Any], Path, EngineHandle]) -> None:
+    cells, output, engine = executed
+    errors = [
+        o for c in cells.values() if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
+    assert not errors, errors
+    assert (output / NOTEBOOK.name).is_file()
+    config = _data(cells["config"], "text/plain")
+    assert engine.apihost in config and "__OW_API_HOST" in config and "23bc46b1-...:****" in config
+    secret = engine.auth.split(":")[1]
+    assert secret not in (output / NOTEBOOK.name).read_text() + NOTEBOOK.read_text()
+
+
+def test_the_deploy_shows_the_image_plan_and_why(executed: tuple[dict[str, Any], Path, EngineHandle]) -> None:
+    cells, output, _ = executed
+    html = _data(cells["deploy"], "text/html")
+    assert "smart-body-crop</b> version <b>0.0.1</b>" in html and "uploaded" in html
+    assert "<td>plan</td><td>image</td>" in html, html[:2000]
+    assert "blackbox (jupyter-faas/smart-body-crop:" in html
+    plan = _stream(cells["plan"])
+    assert plan.startswith("plan: image (kind blackbox")
+    assert "do not fit a 48.0 MB action" in plan
+    assert all(name in plan for name in ("ai_edge_litert", "numpy", "pillow"))
+    assert "models/pose_detection.tflite" in plan and "FROM openwhisk/action-python-v3.11" in plan
+    # the package the notebook named: __main__.py, the zip and the image's Dockerfile in output/action
+    assert (output / "action" / "__main__.py").is_file()
+    assert (output / "action" / "image" / "Dockerfile").is_file()
+
+
+def test_the_deployed_result_is_the_in_notebook_result(
+    executed: tuple[dict[str, Any], Path, EngineHandle],
+) -> None:
+    cells, _, _ = executed
+    invoked = _data(cells["invoke"], "text/plain")
+    assert "start     cold" in invoked and '"x": 45' in invoked and '"w": 310' in invoked
+    same = _stream(cells["same"])
+    assert re.search(r"box \[45, 62, 310, 450\] in both; keypoints within 0\.00\d px", same), same
+    assert "status    pending" in _data(cells["async"], "text/plain")
+    polled = _data(cells["poll"], "text/plain")
+    assert "status    success" in polled and '"upper": "shoulders"' in polled and '"lower": "knees"' in polled
+
+
+def test_stats_show_one_cold_and_warm_activations(
+    executed: tuple[dict[str, Any], Path, EngineHandle],
+) -> None:
+    cells, output, _ = executed
+    row = _stats_row(_data(cells["stats"], "text/plain"))
+    assert (row["count"], row["cold"], row["warm"], row["success"]) == ("2", "1", "1", "100%")
+    assert '<img src="data:image/png;base64,' in _data(cells["stats"], "text/html")  # --plot
+    final = _stats_row((output / "stats.md").read_text().replace("|", " "))
+    assert int(final["count"]) == 7 and int(final["cold"]) >= 1 and int(final["warm"]) >= 1
+    for plot in ("timeline.png", "cold-warm.png"):
+        with Image.open(output / plot) as image:
+            assert image.format == "PNG" and image.width > 300
+
+
+def test_the_map_writes_the_crops_of_the_photos_with_a_person(
+    executed: tuple[dict[str, Any], Path, EngineHandle],
+) -> None:
+    cells, output, _ = executed
+    printed = _stream(cells["map"])
+    boxes = {
+        name: json.loads(box) for name, box in re.findall(r"^(\w+)\.\w+\s+box (\[[\d, ]+\])", printed, re.M)
+    }
+    assert set(boxes) == {"astronaut", "camera"}, printed
+    assert sorted(p.name for p in (output / "crops").iterdir()) == ["astronaut.jpg", "camera.jpg"]
+    for name, (_, _, w, h) in boxes.items():
+        with Image.open(output / "crops" / f"{name}.jpg") as crop:
+            assert crop.format == "JPEG" and crop.size == (w, h)
+    for photo in ("chelsea.png", "coffee.png", "rocket.jpg"):
+        assert re.search(rf"^{re.escape(photo)}\s+The activation failed: .*no person found", printed, re.M)
+
+
+def _definitions(tree: ast.AST) -> dict[str, str]:
+    out = {}
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            out[node.name] = ast.dump(node)
+        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            out[node.targets[0].id] = ast.dump(node)
+        elif (
+            isinstance(node, ast.Import | ast.ImportFrom | ast.Try)
+            and getattr(node, "module", "") != "__future__"
+        ):
+            out[ast.unparse(node).splitlines()[0]] = ast.dump(node)
+    return out
+
+
+def test_the_notebook_model_code_is_the_samples() -> None:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    cells = [c.source for c in notebook.cells if c.cell_type == "code" and c.id.startswith("model-")]
+    in_notebook = _definitions(ast.parse("\n\n".join(cells)))
+    sample = _definitions(ast.parse(SAMPLE.read_text()))
+    sample.pop("__all__")
+    assert in_notebook == sample, sorted(set(in_notebook) ^ set(sample))
