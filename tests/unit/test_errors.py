@@ -17,8 +17,13 @@ def test_status_maps_to_class_and_back():
 
 
 def test_message_carries_fix_and_activation():
-    exc = NotFound("The requested resource does not exist.", fix="List actions with `jupyter-faas action list`.")
+    exc = NotFound(
+        "The requested resource does not exist.", fix="List actions with `jupyter-faas action list`."
+    )
     assert isinstance(exc, OpenWhiskError) and isinstance(exc, FaasError)
-    assert str(exc).splitlines() == ["The requested resource does not exist.", "List actions with `jupyter-faas action list`."]
+    assert str(exc).splitlines() == [
+        "The requested resource does not exist.",
+        "List actions with `jupyter-faas action list`.",
+    ]
     timed = FaasError("still running", activation_id="a" * 32)
     assert "a" * 32 in str(timed)
