@@ -24,7 +24,9 @@ def register(subparsers: Any) -> None:
     add_arguments(parser)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--stop", action="store_true", help="stop the engine using --data-dir, then exit")
-    group.add_argument("--status", action="store_true", help="print where the engine using --data-dir listens")
+    group.add_argument(
+        "--status", action="store_true", help="print where the engine using --data-dir listens"
+    )
     parser.set_defaults(func=_run)
 
 
@@ -47,8 +49,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: the engine will accept connections from other machines on {args.host}")
     import asyncio
-    import logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    server.configure_logging()
     asyncio.run(server.serve(args))
     return 0

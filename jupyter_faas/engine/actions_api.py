@@ -7,7 +7,6 @@ mapping and the ``x-openwhisk-activation-id`` header.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -146,14 +145,14 @@ class ActionHandler(ApiHandler):
             api_host=services.api_host,
             api_key=services.auth if _provides_key(action) else None,
         )
-        future = services.scheduler.submit(Job(action, spec, request, self.user_namespace, _now_ms()))
+        job = Job(action, spec, request, self.user_namespace, _now_ms())
+        services.scheduler.admit(job, blocking=blocking)
         self.set_header("x-openwhisk-activation-id", activation_id)
         if not blocking:
             self.reply({"activationId": activation_id}, 202)
             return
-        try:
-            record = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), wait_ms / 1000)
-        except asyncio.TimeoutError:
+        record = await services.scheduler.wait(job, wait_ms / 1000)
+        if record is None:
             self.reply({"activationId": activation_id}, 202)  # still running: the caller polls
             return
         result = record["response"]["result"]

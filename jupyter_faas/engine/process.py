@@ -186,6 +186,11 @@ def _accepts(host: str, port: int, auth: str) -> bool:
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
+    try:  # reap it if it is our own exited child (a detached engine this process started)
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -1,21 +1,27 @@
-"""Admission and execution of activations: per-namespace throttling, a bounded worker pool, storage once.
+"""Admission and execution of activations: per-namespace throttling, a fixed set of worker threads,
+every admitted activation stored exactly once.
 
-``submit`` admits an activation (or raises ``Throttled`` with upstream's message when the namespace already
-has ``limit`` in flight), writes its pending row, and queues it on a fixed pool of worker threads that call
-``Runtime.run``. Queued work is never dropped; every admitted activation ends in exactly one stored record,
-whatever the runtime does (an exception there becomes a whisk internal error). Owns nothing about HTTP
-(the caller waits on the returned future, or not) nor the record's shape (``records.py``).
+``admit`` refuses with ``Throttled`` (upstream's message) when the namespace already has ``limit`` in
+flight, marks the activation pending in the store, and queues it; a worker thread calls ``Runtime.run`` and
+stores the record (an exception in the runtime becomes a whisk internal error, never a lost activation).
+Queued work is never dropped. The pending mark is what lets the next engine close an activation this one
+dies under: it is written before a non-blocking invoke answers 202, and for a blocking invoke by a writer
+thread while the action runs (the caller holds no id until the response), or at once if the wait runs out.
+
+``wait`` is how the event loop waits for a record without a thread of its own. Owns nothing about HTTP nor
+the record's shape (``records.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import queue
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
-from ..errors import Throttled
+from ..errors import ServerError, Throttled
 from ..runtime import ActionSpec, RunOutcome, RunRequest
 from . import messages as msg
 from .records import WHISK_ERROR, build_record, pending_doc
@@ -24,6 +30,7 @@ from .store import Store
 __all__ = ["Job", "RuntimeLike", "Scheduler"]
 
 log = logging.getLogger("jupyter_faas.engine")
+Record = dict[str, Any]
 
 
 class RuntimeLike(Protocol):
@@ -31,9 +38,19 @@ class RuntimeLike(Protocol):
 
 
 class Job:
-    """One admitted activation."""
+    """One admitted activation, and whoever waits for its record (an asyncio future, set thread-safely)."""
 
-    __slots__ = ("accepted_ms", "action", "activation_id", "namespace", "params", "request", "spec")
+    __slots__ = (
+        "accepted_ms",
+        "action",
+        "activation_id",
+        "loop",
+        "namespace",
+        "record",
+        "request",
+        "spec",
+        "waiter",
+    )
 
     def __init__(
         self, action: dict[str, Any], spec: ActionSpec, request: RunRequest, namespace: str, accepted_ms: int
@@ -42,9 +59,23 @@ class Job:
         self.spec = spec
         self.request = request
         self.activation_id = request.activation_id
-        self.params = request.params
         self.namespace = namespace
         self.accepted_ms = accepted_ms
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.waiter: asyncio.Future[Record | None] | None = None
+        self.record: Record | None = None
+
+    def pending_args(self) -> tuple[str, str, str, int, dict[str, Any]]:
+        return (
+            self.activation_id,
+            self.namespace,
+            _filter_name(self.action),
+            self.accepted_ms,
+            pending_doc(self.action, self.namespace, self.activation_id, self.accepted_ms),
+        )
+
+
+_STOP = object()
 
 
 class Scheduler:
@@ -54,44 +85,83 @@ class Scheduler:
         self._runtime = runtime
         self._store = store
         self.limit = limit
-        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="activation")
         self._lock = threading.Lock()
         self._in_flight: dict[str, int] = {}
+        self._stopping = False
+        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._marks: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"activation-{i}", daemon=True)
+            for i in range(max(1, workers))
+        ]
+        self._threads.append(threading.Thread(target=self._mark_pending, name="pending-writer", daemon=True))
+        for thread in self._threads:
+            thread.start()
 
     def in_flight(self, namespace: str) -> int:
         return self._in_flight.get(namespace, 0)
 
-    def submit(self, job: Job) -> Future[dict[str, Any]]:
+    def admit(self, job: Job, *, blocking: bool) -> None:
+        """Queue ``job`` or raise ``Throttled``. Call from the event loop; ``wait`` for a blocking job."""
         with self._lock:
             count = self._in_flight.get(job.namespace, 0)
             if count >= self.limit:
                 raise Throttled(msg.too_many_concurrent(count, self.limit))
             self._in_flight[job.namespace] = count + 1
         try:
-            self._store.add_pending(
-                job.activation_id,
-                job.namespace,
-                _filter_name(job.action),
-                job.accepted_ms,
-                pending_doc(job.action, job.namespace, job.activation_id, job.accepted_ms),
-            )
-            return self._pool.submit(self._run, job)
+            if blocking:
+                job.loop = asyncio.get_running_loop()
+                job.waiter = job.loop.create_future()
+                self._marks.put(job.pending_args())
+            else:
+                self._store.add_pending(*job.pending_args())
         except BaseException:
             self._release(job.namespace)
             raise
+        self._jobs.put(job)
+
+    async def wait(self, job: Job, seconds: float) -> Record | None:
+        """The record of a blocking job, or ``None`` when ``seconds`` run out first (the job goes on, and is
+        then marked pending at once, since the caller is about to learn its id)."""
+        assert job.waiter is not None and job.loop is not None
+        loop = job.loop
+        timer = loop.call_later(seconds, _settle, job.waiter, None)
+        try:
+            record = await job.waiter
+        finally:
+            timer.cancel()
+        if record is None:
+            self._store.add_pending(*job.pending_args())
+        return record
 
     def _release(self, namespace: str) -> None:
         with self._lock:
             self._in_flight[namespace] -= 1
 
-    def _run(self, job: Job) -> dict[str, Any]:
-        try:
-            outcome = self._outcome(job)
-            record = build_record(job.action, job.namespace, job.activation_id, outcome)
-            self._store.finish(record, outcome.logs)
-            return record
-        finally:
-            self._release(job.namespace)
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not _STOP:
+            result: Record | BaseException
+            try:
+                outcome = self._outcome(job)
+                if self._stopping:
+                    continue  # interrupted by the engine's stop: left pending, closed by the next engine
+                result = build_record(job.action, job.namespace, job.activation_id, outcome)
+                self._store.finish(result, outcome.logs, _filter_name(job.action))
+            except Exception as exc:  # the store failed: the caller gets a 500, the mark stays pending
+                log.exception("could not store activation %s", job.activation_id)
+                result = ServerError("There was an internal server error.", activation_id=job.activation_id)
+                result.__cause__ = exc
+            finally:
+                self._release(job.namespace)
+            if job.loop is not None and job.waiter is not None:
+                job.loop.call_soon_threadsafe(_settle, job.waiter, result)
+
+    def _mark_pending(self) -> None:
+        while (args := self._marks.get()) is not _STOP:
+            try:
+                self._store.add_pending(*args)
+            except Exception:
+                log.exception("could not mark activation %s pending", args[0])
 
     def _outcome(self, job: Job) -> RunOutcome:
         called = time.time()
@@ -104,7 +174,25 @@ class Scheduler:
             return _whisk_error(f"The runtime failed: {exc}", called)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=False)
+        """Stop: queued jobs and those the runtime's shutdown interrupts stay pending for the next engine."""
+        self._stopping = True
+        while True:  # drop what is queued (its pending marks stay)
+            try:
+                self._jobs.get_nowait()
+            except queue.Empty:
+                break
+        for _ in self._threads:
+            self._jobs.put(_STOP)
+        self._marks.put(_STOP)
+
+
+def _settle(waiter: asyncio.Future[Record | None], result: Record | BaseException | None) -> None:
+    if waiter.done():
+        return
+    if isinstance(result, BaseException):
+        waiter.set_exception(result)
+    else:
+        waiter.set_result(result)
 
 
 def _filter_name(action: dict[str, Any]) -> str:

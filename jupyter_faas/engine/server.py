@@ -14,24 +14,35 @@ import argparse
 import asyncio
 import json
 import logging
+import logging.handlers
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from tornado.httpserver import HTTPServer
+from tornado.ioloop import PeriodicCallback
 from tornado.netutil import bind_sockets
 
-from ..contract import DEFAULT_PORT, GUEST_KEY
+from ..contract import DEFAULT_PORT, GUEST_KEY, KINDS
 from .app import make_app
 from .records import lost_record
 from .scheduler import RuntimeLike, Scheduler
 from .services import Services
 from .store import Store
 
-__all__ = ["AUTH_ENV", "STATE_FILE", "add_arguments", "default_data_dir", "main", "serve"]
+__all__ = [
+    "AUTH_ENV",
+    "STATE_FILE",
+    "add_arguments",
+    "configure_logging",
+    "default_data_dir",
+    "main",
+    "serve",
+]
 
 AUTH_ENV = "JUPYTER_FAAS_ENGINE_AUTH"
 STATE_FILE = "engine.json"
@@ -65,22 +76,48 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def configure_logging() -> None:
+    """INFO to stderr, buffered: lines are written in batches (at once for warnings), so the access log
+    costs the warm path no write per request. ``serve`` flushes the buffer twice a second."""
+    stream = logging.StreamHandler()
+    stream.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    buffered = logging.handlers.MemoryHandler(capacity=512, flushLevel=logging.WARNING, target=stream)
+    root = logging.getLogger()
+    root.handlers[:] = [buffered]
+    root.setLevel(logging.INFO)
+
+
+def _flush_logs() -> None:
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+
+
 def _load_runtime(work_dir: Path) -> RuntimeLike | None:
     try:
         from ..runtime import Runtime
     except ImportError:
         log.error("jupyter_faas.runtime.Runtime is not available: activations will fail")
         return None
-    runtime: RuntimeLike = Runtime(work_dir=work_dir)
-    return runtime
+    runtime = Runtime(work_dir=work_dir)
+
+    def prepare() -> None:  # build or load the kinds' environments now, so the first cold start is fast
+        for kind in KINDS:
+            try:
+                runtime.prepare(kind)
+            except Exception as exc:
+                log.warning("could not prepare %s: %s", kind, exc)
+
+    threading.Thread(target=prepare, name="prepare-kinds", daemon=True).start()
+    typed: RuntimeLike = runtime
+    return typed
 
 
 def recover(store: Store) -> int:
     """Record every activation a previous engine left in flight as a whisk internal error."""
     lost = store.pending()
     now = int(time.time() * 1000)
-    for _, doc in lost:
-        store.finish(lost_record(doc, now), [])
+    for _, name, doc in lost:
+        store.finish(lost_record(doc, now), [], name)
     return len(lost)
 
 
@@ -112,6 +149,8 @@ async def serve(args: argparse.Namespace) -> None:
         args.concurrency_limit,
     )
 
+    flusher = PeriodicCallback(_flush_logs, 500)
+    flusher.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -120,12 +159,14 @@ async def serve(args: argparse.Namespace) -> None:
         await stop.wait()
     finally:
         server.stop()
+        scheduler.shutdown()  # first: what the runtime's shutdown interrupts stays pending
         shutdown = getattr(runtime, "shutdown", None)
         if shutdown is not None:
             shutdown()
-        scheduler.shutdown()
         _remove_state(state)
+        flusher.stop()
         log.info("engine stopped")
+        _flush_logs()
 
 
 def _write_state(path: Path, state: dict[str, Any]) -> None:
@@ -146,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jupyter-faas engine", description="The embedded OpenWhisk engine.")
     add_arguments(parser)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging()
     asyncio.run(serve(args))
     return 0
 

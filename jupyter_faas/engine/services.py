@@ -22,3 +22,4 @@ class Services:
     auth: str  # "uuid:key", compared with what Basic authentication supplies; never logged
     namespace: str = GUEST_NAMESPACE
     api_host: str = ""
+    accepted_header: str = ""  # the last Authorization header that carried ``auth`` (a fast path)

@@ -56,6 +56,7 @@ class Store:
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA locking_mode=EXCLUSIVE")  # one engine per data directory
             self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
@@ -110,37 +111,42 @@ class Store:
     def add_pending(
         self, activation_id: str, namespace: str, name: str, start: int, doc: dict[str, Any]
     ) -> None:
+        """Mark an activation in flight (a no-op when its record, or its mark, is already there)."""
         with self._lock:
             self._db.execute(
-                "INSERT INTO activations (id, namespace, name, start, pending, doc) "
+                "INSERT OR IGNORE INTO activations (id, namespace, name, start, pending, doc) "
                 "VALUES (?, ?, ?, ?, 1, ?)",
                 (activation_id, namespace, name, start, json.dumps(doc)),
             )
 
-    def finish(self, record: dict[str, Any], logs: list[str]) -> None:
-        """Store the record (replacing its pending row) and its logs, in one transaction."""
+    def finish(self, record: dict[str, Any], logs: list[str], name: str) -> None:
+        """Store the record (over its pending mark, if written yet) and its logs, in one transaction.
+
+        ``name`` is what the list's name filter matches (``name`` or ``pkg/name``).
+        """
         doc = json.dumps({k: v for k, v in record.items() if k != "logs"})
+        aid = record["activationId"]
         with self._lock:
             self._db.execute("BEGIN")
             try:
                 self._db.execute(
-                    "UPDATE activations SET start = ?, pending = 0, doc = ? WHERE id = ?",
-                    (record["start"], doc, record["activationId"]),
+                    "INSERT OR REPLACE INTO activations (id, namespace, name, start, pending, doc) "
+                    "VALUES (?, ?, ?, ?, 0, ?)",
+                    (aid, record["namespace"], name, record["start"], doc),
                 )
                 self._db.execute(
-                    "INSERT OR REPLACE INTO logs (id, lines) VALUES (?, ?)",
-                    (record["activationId"], json.dumps(logs)),
+                    "INSERT OR REPLACE INTO logs (id, lines) VALUES (?, ?)", (aid, json.dumps(logs))
                 )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
 
-    def pending(self) -> list[tuple[str, dict[str, Any]]]:
-        """Activations accepted but never finished (the engine stopped under them)."""
+    def pending(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """Activations marked in flight and never finished: (id, filter name, pending doc)."""
         with self._lock:
-            rows = self._db.execute("SELECT id, doc FROM activations WHERE pending = 1").fetchall()
-        return [(r[0], json.loads(r[1])) for r in rows]
+            rows = self._db.execute("SELECT id, name, doc FROM activations WHERE pending = 1").fetchall()
+        return [(r[0], r[1], json.loads(r[2])) for r in rows]
 
     def get_activation(
         self, activation_id: str, namespace: str, *, with_logs: bool = True
@@ -173,7 +179,8 @@ class Store:
         where, args = _filters(namespace, name, since, upto)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT id, doc FROM activations WHERE {where} ORDER BY start DESC, rowid DESC LIMIT ? OFFSET ?",
+                f"SELECT id, doc FROM activations WHERE {where} "
+                "ORDER BY start DESC, rowid DESC LIMIT ? OFFSET ?",
                 (*args, limit, skip),
             ).fetchall()
             logs: dict[str, list[str]] = {}
