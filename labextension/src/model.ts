@@ -1,0 +1,449 @@
+/**
+ * The sidebar's model: what the panel shows and every action a person can take, with no DOM and no URLs.
+ *
+ * It holds the classes of the current notebook, the deploy form and latest build job of each class, the
+ * actions of the namespace, the invoke editor, recent activations (plus the ones invoked from here that
+ * are still running: OpenWhisk stores a record only when an activation ends) and the stats. It talks to
+ * the server only through `IFaasApi`, and polls while anything is running (a build job, a non-blocking
+ * activation). `changed` fires after every state change; the React view re-renders on it.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { FaasRequestError } from './errors';
+import { DeployState } from './deploy';
+import { parseParams } from './params';
+import {
+  IActionInfo,
+  IActivation,
+  IBuildJob,
+  IClassInfo,
+  IConfig,
+  IErrorPayload,
+  IFaasApi,
+  INotebookPayload,
+  IStats
+} from './tokens';
+
+/** A non-blocking activation started here whose record is not stored yet. */
+export interface IPending {
+  activationId: string;
+  action: string;
+  started: number;
+}
+
+export interface IInvokeState {
+  action: string;
+  text: string;
+  blocking: boolean;
+  running: boolean;
+  error: IErrorPayload | null;
+  activationId: string | null;
+  activation: IActivation | null;
+}
+
+export interface IActivationDetail {
+  activationId: string;
+  record: IActivation | null;
+  logs: string[] | null;
+  error: IErrorPayload | null;
+}
+
+export interface IModelOptions {
+  /** Milliseconds between polls while something runs. */
+  pollInterval?: number;
+  /** How many recent activations to list. */
+  activationLimit?: number;
+  now?: () => number;
+}
+
+function asError(error: unknown): IErrorPayload {
+  if (error instanceof FaasRequestError) {
+    return error.toPayload();
+  }
+  return { error: String(error), code: 'Error', fix: null };
+}
+
+export class FaasModel {
+  constructor(api: IFaasApi, options: IModelOptions = {}) {
+    this._api = api;
+    this._pollInterval = options.pollInterval ?? 1000;
+    this._activationLimit = options.activationLimit ?? 20;
+    this._now = options.now ?? Date.now;
+    this.deploys = new DeployState(
+      () => this._classes,
+      () => this._emit()
+    );
+  }
+
+  /** The deploy form and latest build job of each class. */
+  readonly deploys: DeployState;
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  // -- state (read-only views) ------------------------------------------------------------------------
+  get config(): IConfig | null {
+    return this._config;
+  }
+  get error(): IErrorPayload | null {
+    return this._error;
+  }
+  get notebook(): INotebookPayload | null {
+    return this._notebook;
+  }
+  get classes(): IClassInfo[] {
+    return this._classes;
+  }
+  get classesError(): IErrorPayload | null {
+    return this._classesError;
+  }
+  get actions(): IActionInfo[] {
+    return this._actions;
+  }
+  get activations(): IActivation[] {
+    return this._activations;
+  }
+  get pending(): IPending[] {
+    return [...this._pending.values()];
+  }
+  get stats(): IStats | null {
+    return this._stats;
+  }
+  get invoke(): IInvokeState | null {
+    return this._invoke;
+  }
+  get detail(): IActivationDetail | null {
+    return this._detail;
+  }
+  /** True while something runs that the model polls for. */
+  get polling(): boolean {
+    return this._timer !== null;
+  }
+
+  dismissError(): void {
+    this._error = null;
+    this._emit();
+  }
+
+  // -- loading ----------------------------------------------------------------------------------------
+  /** Load the configuration, actions, recent activations and stats. */
+  async refresh(): Promise<void> {
+    try {
+      const [config, actions, activations, stats] = await Promise.all([
+        this._api.config(),
+        this._api.actions(),
+        this._api.activations({ limit: this._activationLimit }),
+        this._api.stats()
+      ]);
+      this._config = config;
+      this._actions = actions.actions;
+      this._setActivations(activations.activations);
+      this._stats = stats;
+      this._error = null;
+    } catch (error) {
+      this._error = asError(error);
+    }
+    this._emit();
+  }
+
+  /** The open notebook changed (or its cells did): list its classes from the current cells. */
+  async setNotebook(notebook: INotebookPayload | null): Promise<void> {
+    this._notebook = notebook;
+    if (notebook === null) {
+      this._classes = [];
+      this._classesError = null;
+      this._emit();
+      return;
+    }
+    try {
+      const reply = await this._api.classes(notebook);
+      if (this._notebook !== notebook) {
+        return; // a newer notebook state arrived meanwhile
+      }
+      this._classes = reply.classes;
+      this._classesError = null;
+    } catch (error) {
+      this._classesError = asError(error);
+    }
+    this._emit();
+  }
+
+  // -- deploying --------------------------------------------------------------------------------------
+  /** Build, test locally and deploy `className` with its form; follow the job until it ends. */
+  async deploy(className: string): Promise<IBuildJob | null> {
+    if (this._notebook === null) {
+      this._error = {
+        error: 'No notebook is open.',
+        code: 'NoNotebook',
+        fix: 'Open the notebook that defines the class.'
+      };
+      this._emit();
+      return null;
+    }
+    const options = this.deploys.options(className);
+    if ('error' in options) {
+      this.deploys.setJob(className, this._failedJob(className, options.error));
+      return null;
+    }
+    try {
+      this.deploys.setJob(className, await this._api.startBuild(this._notebook, options.value));
+    } catch (error) {
+      this.deploys.setJob(className, this._failedJob(className, asError(error)));
+      return null;
+    }
+    this._schedule();
+    return this.deploys.job(className);
+  }
+
+  // -- actions ----------------------------------------------------------------------------------------
+  selectAction(name: string | null): void {
+    if (name === null) {
+      this._invoke = null;
+    } else if (this._invoke?.action !== name) {
+      this._invoke = {
+        action: name,
+        text: this._invokeTexts.get(name) ?? '{}',
+        blocking: true,
+        running: false,
+        error: null,
+        activationId: null,
+        activation: null
+      };
+    }
+    this._emit();
+  }
+
+  setInvokeText(text: string): void {
+    if (this._invoke) {
+      this._invokeTexts.set(this._invoke.action, text);
+      this._invoke = { ...this._invoke, text, error: null };
+      this._emit();
+    }
+  }
+
+  /** Put a value under `key` of the invoke editor's JSON (e.g. a photo as a data: URL). */
+  setInvokeParam(key: string, value: unknown): void {
+    if (!this._invoke) {
+      return;
+    }
+    const parsed = parseParams(this._invoke.text);
+    const base = 'value' in parsed ? parsed.value : {};
+    this.setInvokeText(JSON.stringify({ ...base, [key]: value }, null, 2));
+  }
+
+  setBlocking(blocking: boolean): void {
+    if (this._invoke) {
+      this._invoke = { ...this._invoke, blocking };
+      this._emit();
+    }
+  }
+
+  async runInvoke(): Promise<void> {
+    const state = this._invoke;
+    if (!state || state.running) {
+      return;
+    }
+    const parsed = parseParams(state.text);
+    if ('error' in parsed) {
+      this._invoke = { ...state, error: parsed.error };
+      this._emit();
+      return;
+    }
+    this._invoke = { ...state, running: true, error: null, activation: null, activationId: null };
+    this._emit();
+    try {
+      const reply = await this._api.invoke(state.action, parsed.value, state.blocking);
+      this._invoke = {
+        ...this._invoke,
+        running: false,
+        activationId: reply.activationId,
+        activation: reply.activation ?? null
+      };
+      if (reply.activation) {
+        this._addActivation(reply.activation);
+      } else {
+        this._pending.set(reply.activationId, {
+          activationId: reply.activationId,
+          action: state.action,
+          started: this._now()
+        });
+      }
+    } catch (error) {
+      this._invoke = { ...this._invoke, running: false, error: asError(error) };
+    }
+    this._emit();
+    this._schedule();
+    void this._refreshLists();
+  }
+
+  async deleteAction(name: string): Promise<boolean> {
+    try {
+      await this._api.deleteAction(name);
+    } catch (error) {
+      this._error = asError(error);
+      this._emit();
+      return false;
+    }
+    if (this._invoke?.action === name) {
+      this._invoke = null;
+    }
+    this._actions = this._actions.filter(a => a.name !== name);
+    this._emit();
+    void this._refreshLists();
+    return true;
+  }
+
+  // -- activations ------------------------------------------------------------------------------------
+  /** Show one activation's record and logs (a running one is shown as soon as it is stored). */
+  async openActivation(activationId: string | null): Promise<void> {
+    if (activationId === null || this._detail?.activationId === activationId) {
+      this._detail = null;
+      this._emit();
+      return;
+    }
+    this._detail = { activationId, record: null, logs: null, error: null };
+    this._emit();
+    if (this._pending.has(activationId)) {
+      return; // loaded by the poll once the record is stored
+    }
+    await this._loadDetail(activationId);
+  }
+
+  // -- polling ----------------------------------------------------------------------------------------
+  /** One poll: follow running build jobs, look for stored records of pending activations. */
+  async poll(): Promise<void> {
+    let finished = false;
+    for (const [className, job] of this.deploys.jobs()) {
+      if (job.state !== 'running' || job.id === '') {
+        continue;
+      }
+      try {
+        const next = await this._api.build(job.id);
+        this.deploys.setJob(className, next, false);
+        finished = finished || next.state !== 'running';
+      } catch (error) {
+        this.deploys.setJob(className, { ...job, state: 'failed', error: asError(error) }, false);
+        finished = true;
+      }
+    }
+    if (this._pending.size > 0 || finished) {
+      await this._refreshLists();
+    }
+    const detail = this._detail;
+    if (detail && detail.record === null && !this._pending.has(detail.activationId)) {
+      await this._loadDetail(detail.activationId);
+    }
+    this._emit();
+  }
+
+  dispose(): void {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+    Signal.clearData(this);
+  }
+
+  // -- private ----------------------------------------------------------------------------------------
+  private _busy(): boolean {
+    return this._pending.size > 0 || this.deploys.running();
+  }
+
+  private _schedule(): void {
+    if (this._timer !== null || !this._busy()) {
+      return;
+    }
+    this._timer = setTimeout(async () => {
+      await this.poll();
+      this._timer = null;
+      this._schedule();
+      this._emit();
+    }, this._pollInterval);
+  }
+
+  private async _refreshLists(): Promise<void> {
+    try {
+      const [actions, activations, stats] = await Promise.all([
+        this._api.actions(),
+        this._api.activations({ limit: this._activationLimit }),
+        this._api.stats()
+      ]);
+      this._actions = actions.actions;
+      this._setActivations(activations.activations);
+      this._stats = stats;
+    } catch (error) {
+      this._error = asError(error);
+    }
+    this._emit();
+  }
+
+  private _setActivations(records: IActivation[]): void {
+    this._activations = records;
+    for (const record of records) {
+      this._pending.delete(record.activationId);
+    }
+  }
+
+  private _addActivation(record: IActivation): void {
+    const rest = this._activations.filter(a => a.activationId !== record.activationId);
+    this._activations = [record, ...rest].slice(0, this._activationLimit);
+    this._pending.delete(record.activationId);
+  }
+
+  private async _loadDetail(activationId: string): Promise<void> {
+    try {
+      const [record, logs] = await Promise.all([
+        this._api.activation(activationId),
+        this._api.logs(activationId)
+      ]);
+      if (this._detail?.activationId === activationId) {
+        this._detail = { activationId, record, logs: logs.logs, error: null };
+      }
+    } catch (error) {
+      if (this._detail?.activationId === activationId) {
+        this._detail = { ...this._detail, error: asError(error) };
+      }
+    }
+    this._emit();
+  }
+
+  private _failedJob(className: string, error: IErrorPayload): IBuildJob {
+    return {
+      id: '',
+      className,
+      notebook: this._notebook?.path ?? '',
+      state: 'failed',
+      stage: null,
+      stages: [],
+      build: null,
+      test: null,
+      deployment: null,
+      error,
+      created: this._now()
+    };
+  }
+
+  private _emit(): void {
+    this._changed.emit();
+  }
+
+  private readonly _api: IFaasApi;
+  private readonly _pollInterval: number;
+  private readonly _activationLimit: number;
+  private readonly _now: () => number;
+  private _changed = new Signal<this, void>(this);
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _config: IConfig | null = null;
+  private _error: IErrorPayload | null = null;
+  private _notebook: INotebookPayload | null = null;
+  private _classes: IClassInfo[] = [];
+  private _classesError: IErrorPayload | null = null;
+  private _actions: IActionInfo[] = [];
+  private _activations: IActivation[] = [];
+  private _pending = new Map<string, IPending>();
+  private _stats: IStats | null = null;
+  private _invoke: IInvokeState | null = null;
+  private _invokeTexts = new Map<string, string>();
+  private _detail: IActivationDetail | null = null;
+}
