@@ -3,8 +3,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
+
+import requests
 from conftest import OwSession, deploy, unique
-from test_engine_invoke import GATED, poll
+from test_engine_invoke import poll
+
+# Runs until the file "gate" exists, after touching "started" (so the test knows it is running).
+STUCK = (
+    "import os, time\n"
+    "def main(a):\n"
+    "    open(a['started'], 'a').close()\n"
+    "    while not os.path.exists(a['gate']):\n"
+    "        time.sleep(0.01)\n"
+    "    return {}\n"
+)
+
+
+def _wait_for(path, bound_s: float = 60) -> None:
+    end = time.monotonic() + bound_s
+    while not path.exists():
+        assert time.monotonic() < end, f"{path} never appeared"
+        time.sleep(0.01)
 
 
 def test_restart_keeps_actions_and_activations_and_closes_lost_ones(start_engine, tmp_path):
@@ -15,12 +37,19 @@ def test_restart_keeps_actions_and_activations_and_closes_lost_ones(start_engine
     try:
         with OwSession(first) as ow:
             deploy(ow, name, "def main(a):\n    print('ran')\n    return {'ok': a['v']}\n")
-            code = GATED
-            deploy(ow, stuck, code)
+            deploy(ow, stuck, STUCK)
             done = ow.post(ow.ns(f"actions/{name}?blocking=true"), json={"v": 1}).json()
-            lost_id = ow.post(ow.ns(f"actions/{stuck}"), json={"gate": str(gate)}).json()["activationId"]
+            params = {"gate": str(gate), "started": str(tmp_path / "started-1")}
+            lost_id = ow.post(ow.ns(f"actions/{stuck}"), json=params).json()["activationId"]
             assert ow.get(ow.ns(f"activations/{lost_id}")).status_code == 404
+            _wait_for(tmp_path / "started-1")
+            # a blocking invoke in flight too: its caller never learns the id, the record exists anyway
+            params = {"gate": str(gate), "started": str(tmp_path / "started-2")}
+            caller = threading.Thread(target=_swallow, args=(first, f"actions/{stuck}?blocking=true", params))
+            caller.start()
+            _wait_for(tmp_path / "started-2")
         first.kill()
+        caller.join()
     finally:
         gate.touch()  # lets the orphaned action process end
 
@@ -34,7 +63,14 @@ def test_restart_keeps_actions_and_activations_and_closes_lost_ones(start_engine
         assert lost["response"]["status"] == "whisk internal error" and lost["response"]["success"] is False
         assert "engine stopped" in lost["response"]["result"]["error"]
         summaries = ow.get(ow.ns(f"activations?name={stuck}")).json()
-        assert [(a["activationId"], a["statusCode"]) for a in summaries] == [(lost_id, 3)]
+        assert len(summaries) == 2 and lost_id in [a["activationId"] for a in summaries]
+        assert [a["statusCode"] for a in summaries] == [3, 3]
         again = ow.post(ow.ns(f"actions/{name}?blocking=true"), json={"v": 2})
         assert again.status_code == 200 and again.json()["response"]["result"] == {"ok": 2}
         assert ow.get(ow.ns(f"activations?name={name}&count=true")).json() == {"activations": 2}
+
+
+def _swallow(engine, path: str, params: dict) -> None:
+    """POST on a session of its own; the engine dies under it, so a connection error is the expected end."""
+    with OwSession(engine) as ow, contextlib.suppress(requests.ConnectionError):
+        ow.post(ow.ns(path), json=params)
