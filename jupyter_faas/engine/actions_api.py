@@ -195,6 +195,8 @@ class ActionHandler(ApiHandler):
         key = f"{path}@{action['version']}#{action['updated']}"
         spec = self._spec_cache.get(key)
         if spec is None:
+            if len(self._spec_cache) > 1024:  # old revisions: no need to keep them
+                self._spec_cache.clear()
             spec = self._spec_cache[key] = action_spec(action, path)
         return spec
 

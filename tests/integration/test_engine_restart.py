@@ -1,5 +1,5 @@
 """Restarts: everything persists in the data directory; an activation in flight when the engine is killed
-(kill -9) is recorded as a whisk internal error at the next start."""
+(kill -9) or stopped (SIGTERM) is recorded as a whisk internal error at the next start."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import contextlib
 import threading
 import time
 
+import pytest
 import requests
 from conftest import OwSession, deploy, unique
 from test_engine_invoke import poll
@@ -29,7 +30,8 @@ def _wait_for(path, bound_s: float = 60) -> None:
         time.sleep(0.01)
 
 
-def test_restart_keeps_actions_and_activations_and_closes_lost_ones(start_engine, tmp_path):
+@pytest.mark.parametrize("end", ["kill -9", "SIGTERM"])
+def test_restart_keeps_actions_and_activations_and_closes_lost_ones(start_engine, tmp_path, end):
     data = tmp_path / "data"
     gate = tmp_path / "gate"
     first = start_engine(data_dir=data)
@@ -48,7 +50,10 @@ def test_restart_keeps_actions_and_activations_and_closes_lost_ones(start_engine
             caller = threading.Thread(target=_swallow, args=(first, f"actions/{stuck}?blocking=true", params))
             caller.start()
             _wait_for(tmp_path / "started-2")
-        first.kill()
+        if end == "kill -9":
+            first.kill()
+        else:
+            first.stop()  # a clean stop leaves what it interrupts to the next engine, as a crash does
         caller.join()
     finally:
         gate.touch()  # lets the orphaned action process end
