@@ -25,9 +25,10 @@ from ..contract import DEFAULT_PORT, GUEST_KEY
 from ..errors import EngineError
 from .server import AUTH_ENV, STATE_FILE, default_data_dir
 
-__all__ = ["EngineHandle", "ensure_running", "start", "stop"]
+__all__ = ["DEFAULT_PORT", "PORT_ENV", "EngineHandle", "ensure_running", "start", "stop"]
 
 _READY_TIMEOUT = 30.0
+PORT_ENV = "JUPYTER_FAAS_ENGINE_PORT"
 
 
 @dataclass
@@ -40,6 +41,7 @@ class EngineHandle:
     pid: int
     auth: str = field(default=GUEST_KEY, repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    started: bool = False  # True when this call started it; False when an engine already running is reused
 
     @property
     def apihost(self) -> str:
@@ -123,9 +125,8 @@ def start(
             )
         info = _read_state(state)
         if info and info.get("pid") == proc.pid and _answers(info["host"], info["port"]):
-            return EngineHandle(
-                info["host"], int(info["port"]), data, proc.pid, auth, None if detach else proc
-            )
+            child = None if detach else proc
+            return EngineHandle(info["host"], int(info["port"]), data, proc.pid, auth, child, started=True)
         time.sleep(0.02)
     proc.kill()
     proc.wait()
@@ -134,10 +135,17 @@ def start(
     )
 
 
-def ensure_running(data_dir: Path | str | None = None, *, auth: str = GUEST_KEY) -> EngineHandle:
-    """The engine on 127.0.0.1:3233 if one answers with this key; otherwise start one there, detached."""
+def ensure_running(
+    data_dir: Path | str | None = None, *, auth: str = GUEST_KEY, port: int | None = None
+) -> EngineHandle:
+    """The engine on 127.0.0.1:``port`` if one answers with this key; otherwise start one there, detached.
+
+    ``port`` defaults to ``$JUPYTER_FAAS_ENGINE_PORT``, else 3233 (``DEFAULT_PORT``). The handle says
+    whether this call ``started`` it.
+    """
     data = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
-    host, port = "127.0.0.1", DEFAULT_PORT
+    host = "127.0.0.1"
+    port = port or int(os.environ.get(PORT_ENV) or DEFAULT_PORT)
     if _answers(host, port):
         if not _accepts(host, port, auth):
             raise EngineError(
@@ -145,7 +153,8 @@ def ensure_running(data_dir: Path | str | None = None, *, auth: str = GUEST_KEY)
                 fix="Stop it, or configure its apihost and key (.wskprops) instead of the embedded engine.",
             )
         info = _read_state(data / STATE_FILE) or {}
-        return EngineHandle(host, port, data, int(info.get("pid", 0)), auth)
+        pid = int(info.get("pid", 0)) if info.get("port") == port else 0
+        return EngineHandle(host, port, data, pid, auth)
     return start(port=port, host=host, data_dir=data, auth=auth, detach=True)
 
 

@@ -64,7 +64,8 @@ def start_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
     started: list[EngineHandle] = []
 
     def _start(data_dir: Path | None = None, **kwargs: Any) -> EngineHandle:
-        handle = start(port=0, data_dir=data_dir or tmp_path_factory.mktemp("engine"), **kwargs)
+        kwargs.setdefault("port", 0)
+        handle = start(data_dir=data_dir or tmp_path_factory.mktemp("engine"), **kwargs)
         started.append(handle)
         return handle
 
