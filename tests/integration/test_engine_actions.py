@@ -130,6 +130,9 @@ def test_list_summaries_limit_skip_count(ow: OwSession):
     assert total >= 3
     assert ow.get(ow.ns("actions?count=true&skip=1")).json() == {"actions": total - 1}
     assert len(ow.get(ow.ns("actions?limit=0")).json()) == min(total, 200)
+    for _ in range(31 - total):
+        deploy(ow, unique("fill"), CODE)
+    assert len(ow.get(ow.ns("actions")).json()) == 30  # the default limit
 
 
 @pytest.mark.parametrize(

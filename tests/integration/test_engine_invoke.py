@@ -289,3 +289,44 @@ def test_blocking_wait_runs_out_then_the_activation_is_stored(ow: OwSession, tmp
     gate.touch()
     record = poll(ow, aid)
     assert record["response"]["result"] == {"done": True}
+
+
+def test_python_310_kind_runs_on_python_310(ow: OwSession):
+    name = unique("py310")
+    deploy(
+        ow,
+        name,
+        "import sys\ndef main(a):\n    return {'v': list(sys.version_info[:2])}\n",
+        kind="python:default",
+    )
+    r = invoke(ow, name)
+    assert r.status_code == 200 and r.json()["response"]["result"] == {"v": [3, 10]}
+    assert annotations(r.json())["kind"] == "python:3.10"
+
+
+def test_logs_over_the_limit_are_truncated_with_upstreams_line(ow: OwSession):
+    name = unique("logs")
+    deploy(ow, name, "def main(a):\n    print('x' * 2000)\n    return {}\n", limits={"logs": 0})
+    aid = invoke(ow, name).headers["x-openwhisk-activation-id"]
+    logs = poll(ow, aid)["logs"]
+    assert logs[-1].endswith(
+        "Logs were truncated because the total bytes size exceeds the limit of 0 bytes."
+    ), logs
+
+
+def test_blackbox_with_an_unknown_image_is_a_developer_error(ow: OwSession):
+    name = unique("noimage")
+    body = {
+        "exec": {
+            "kind": "blackbox",
+            "image": "example/nothing-here:1",
+            "code": "def main(a):\n    return {}\n",
+        }
+    }
+    assert ow.put(ow.ns(f"actions/{name}"), json=body).status_code == 200
+    r = invoke(ow, name)
+    assert r.status_code == 502
+    assert r.json()["response"]["status"] == "action developer error"
+    assert (
+        r.json()["response"]["result"]["error"] == "Failed to pull container image 'example/nothing-here:1'."
+    )
