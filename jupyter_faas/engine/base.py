@@ -96,7 +96,7 @@ class ApiHandler(RequestHandler):
 
     def _authenticate(self) -> str:
         header = self.request.headers.get("Authorization", "")
-        if header == self.services.accepted_header:
+        if self.services.accepted_header and hmac.compare_digest(header, self.services.accepted_header):
             return self.services.namespace  # the warm path: the very header accepted before
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "basic" or not token:
