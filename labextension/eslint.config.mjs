@@ -25,7 +25,15 @@ export default tseslint.config(
   {
     files: ['tests/ui/**/*.mjs'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', URL: 'readonly' }
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        URL: 'readonly',
+        // page.evaluate / waitForFunction bodies run in the browser
+        document: 'readonly',
+        window: 'readonly'
+      }
     }
   }
 );

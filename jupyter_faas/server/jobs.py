@@ -232,8 +232,9 @@ def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: An
             test_args=request.test_args,
             no_test=not request.test,
             output=services.build_output(request),
+            base_dir=base_dir,  # local modules and files beside the notebook
+            source_label=job.notebook,  # provenance: the notebook's path under the server root
         )
-        _set_if_present(options, base_dir=base_dir, source_label=job.notebook)
         result = jobs.stage(job, "build", lambda: build(source, options))
         jobs.update(job, build=build_json(result))
         if request.test:
@@ -258,10 +259,3 @@ def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: An
         jobs.finish(job, exc)
         return
     jobs.finish(job)
-
-
-def _set_if_present(options: Any, **values: Any) -> None:
-    """Pass the notebook's folder to ``BuildOptions`` once it takes it (notes/sidebar-requests.md)."""
-    for key, value in values.items():
-        if hasattr(options, key):
-            setattr(options, key, value)

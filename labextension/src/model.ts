@@ -364,11 +364,9 @@ export class FaasModel {
 
   private async _refreshLists(): Promise<void> {
     try {
-      const [actions, activations, stats] = await Promise.all([
-        this._api.actions(),
-        this._api.activations({ limit: this._activationLimit }),
-        this._api.stats()
-      ]);
+      // activations first: the stats and last-activation columns then count at least what it lists
+      const activations = await this._api.activations({ limit: this._activationLimit });
+      const [actions, stats] = await Promise.all([this._api.actions(), this._api.stats()]);
       this._actions = actions.actions;
       this._setActivations(activations.activations);
       this._stats = stats;
@@ -378,9 +376,13 @@ export class FaasModel {
     this._emit();
   }
 
+  /** Take a fetched list; records added here after it was fetched (newer than all it has) stay. */
   private _setActivations(records: IActivation[]): void {
-    this._activations = records;
-    for (const record of records) {
+    const fetched = new Set(records.map(r => r.activationId));
+    const newest = Math.max(0, ...records.map(r => r.start));
+    const local = this._activations.filter(a => !fetched.has(a.activationId) && a.start > newest);
+    this._activations = [...local, ...records].slice(0, this._activationLimit);
+    for (const record of this._activations) {
       this._pending.delete(record.activationId);
     }
   }

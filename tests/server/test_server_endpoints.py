@@ -229,3 +229,25 @@ async def test_unknown_ids(api: Any) -> None:
     assert status == 400 and error["code"] == "InvalidRequest" and "32" in error["error"]
     status, error = await api("POST", "actions", "no-such-action", "invoke", body={"params": {}})
     assert status == 404 and error["code"] == "NotFound"
+
+
+async def test_local_modules_beside_the_notebook_are_bundled(
+    api: Any, notebook: Any, wait_job: Any, jp_root_dir: Any
+) -> None:
+    folder = jp_root_dir / "work"
+    folder.mkdir()
+    (folder / "helper.py").write_text("def shout(text):\n    return text.upper() + '!'\n")
+    body = notebook(
+        "from helper import shout",
+        "class Shouter:\n    def predict(self, text='hi'):\n        return {'text': shout(text)}\n",
+        path="work/shout.ipynb",
+    )
+    body["options"] = {"className": "Shouter", "testArgs": {"text": "hey"}, "deploy": False}
+    status, job = await api("POST", "builds", body=body)
+    assert status == 202
+    job = await wait_job(job)
+    assert job["state"] == "succeeded", job["error"]
+    assert [s["name"] for s in job["stages"]] == ["build", "test"]
+    assert job["test"]["result"] == {"text": "HEY!"}
+    assert "helper.py" in job["build"]["summary"]
+    assert job["deployment"] is None

@@ -122,19 +122,13 @@ function ActionRow(props: {
         className="jp-faas-row"
         onClick={() => model.selectAction(selected ? null : action.name)}
       >
-        <span className="jp-faas-name">{action.name}</span>
+        <span className="jp-faas-name" title={action.name}>
+          {action.name}
+        </span>
         <Badge kind="info" title="version">
           {action.version}
         </Badge>
-        <span className="jp-faas-dim">{action.image ? 'blackbox' : action.kind}</span>
         <span className="jp-faas-spacer" />
-        {last ? (
-          <span
-            className={`jp-faas-dot ${last.success ? 'jp-faas-dot-ok' : 'jp-faas-dot-fail'}`}
-            title={`last activation: ${last.status}, ${formatMs(last.duration)}`}
-          />
-        ) : null}
-        <span className="jp-faas-dim">{last ? formatAgo(last.start) : 'never run'}</span>
         <button
           className="jp-faas-icon-button"
           title={`Invoke ${action.name}`}
@@ -158,6 +152,21 @@ function ActionRow(props: {
         >
           <deleteIcon.react tag="span" />
         </button>
+      </div>
+      <div className="jp-faas-doc jp-faas-action-meta">
+        {action.image ? `blackbox ${action.image}` : action.kind}
+        {action.memory ? ` · ${action.memory} MB` : ''}
+        {' · '}
+        {last ? (
+          <span title={`last activation: ${last.status}, ${formatMs(last.duration)}`}>
+            <span
+              className={`jp-faas-dot ${last.success ? 'jp-faas-dot-ok' : 'jp-faas-dot-fail'}`}
+            />{' '}
+            last run {formatAgo(last.start)}
+          </span>
+        ) : (
+          'never run'
+        )}
       </div>
       {selected ? <InvokePanel model={model} /> : null}
     </li>

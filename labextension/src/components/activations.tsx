@@ -1,7 +1,7 @@
 /**
  * Recent activations: status, cold/warm badge, duration, init and wait time; the ones started here and
  * still running first (the model polls until their records are stored); click one for its logs and
- * result.
+ * result. Two lines an activation, so that it reads in a narrow panel.
  */
 import * as React from 'react';
 
@@ -30,7 +30,11 @@ function Detail(props: { model: FaasModel }): JSX.Element | null {
             {detail.record.version}
           </div>
           <div className="jp-faas-subtitle">Logs</div>
-          <pre className="jp-faas-logs" data-testid="faas-logs">
+          <pre
+            className="jp-faas-logs"
+            data-testid="faas-logs"
+            data-loaded={String(detail.logs !== null)}
+          >
             {(detail.logs ?? []).length > 0 ? (detail.logs ?? []).join('\n') : '(no log lines)'}
           </pre>
           <div className="jp-faas-subtitle">Result</div>
@@ -45,41 +49,28 @@ function Row(props: { model: FaasModel; record: IActivation }): JSX.Element {
   const { model, record } = props;
   const open = model.detail?.activationId === record.activationId;
   return (
-    <>
-      <tr
-        className={`jp-faas-activation ${open ? 'jp-mod-selected' : ''}`}
+    <li className={`jp-faas-activation ${open ? 'jp-mod-selected' : ''}`}>
+      <div
+        className="jp-faas-row"
         data-testid="faas-activation"
         data-activation-id={record.activationId}
         data-cold={String(record.cold)}
+        title={`${record.activationId}: ${record.status}`}
         onClick={() => void model.openActivation(record.activationId)}
       >
-        <td>
-          <span
-            className={`jp-faas-dot ${record.success ? 'jp-faas-dot-ok' : 'jp-faas-dot-fail'}`}
-            title={record.status}
-          />
-        </td>
-        <td className="jp-faas-name" title={record.activationId}>
-          {record.name}
-        </td>
-        <td>
-          <Badge kind={record.cold ? 'cold' : 'warm'}>{record.cold ? 'cold' : 'warm'}</Badge>
-        </td>
-        <td className="jp-faas-num">{formatMs(record.duration)}</td>
-        <td className="jp-faas-num">
-          {record.initTime !== null ? formatMs(record.initTime) : '–'}
-        </td>
-        <td className="jp-faas-num">{formatMs(record.waitTime)}</td>
-        <td className="jp-faas-dim">{formatAgo(record.start)}</td>
-      </tr>
-      {open ? (
-        <tr>
-          <td colSpan={7}>
-            <Detail model={model} />
-          </td>
-        </tr>
-      ) : null}
-    </>
+        <span className={`jp-faas-dot ${record.success ? 'jp-faas-dot-ok' : 'jp-faas-dot-fail'}`} />
+        <span className="jp-faas-name">{record.name}</span>
+        <Badge kind={record.cold ? 'cold' : 'warm'}>{record.cold ? 'cold' : 'warm'}</Badge>
+        <span className="jp-faas-spacer" />
+        <span className="jp-faas-num">{formatMs(record.duration)}</span>
+      </div>
+      <div className="jp-faas-doc jp-faas-timings">
+        {record.success ? '' : `${record.status} · `}
+        init {record.initTime !== null ? formatMs(record.initTime) : '–'} · wait{' '}
+        {formatMs(record.waitTime)} · {formatAgo(record.start)}
+      </div>
+      {open ? <Detail model={model} /> : null}
+    </li>
   );
 }
 
@@ -94,41 +85,23 @@ export function ActivationsSection(props: { model: FaasModel }): JSX.Element {
     >
       {model.activations.length === 0 && pending.length === 0 ? (
         <p className="jp-faas-empty">No activations yet.</p>
-      ) : (
-        <table className="jp-faas-table jp-faas-activations">
-          <thead>
-            <tr>
-              <th />
-              <th>action</th>
-              <th>start</th>
-              <th className="jp-faas-num">duration</th>
-              <th className="jp-faas-num">init</th>
-              <th className="jp-faas-num">wait</th>
-              <th>when</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pending.map(p => (
-              <tr key={p.activationId} data-testid="faas-activation-running">
-                <td>
-                  <Spinner />
-                </td>
-                <td className="jp-faas-name">{p.action}</td>
-                <td>
-                  <Badge kind="running">running</Badge>
-                </td>
-                <td colSpan={3} className="jp-faas-dim">
-                  {p.activationId.slice(0, 12)}…
-                </td>
-                <td className="jp-faas-dim">{formatAgo(p.started)}</td>
-              </tr>
-            ))}
-            {model.activations.map(record => (
-              <Row key={record.activationId} model={model} record={record} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      ) : null}
+      <ul className="jp-faas-list jp-faas-activations">
+        {pending.map(p => (
+          <li key={p.activationId} data-testid="faas-activation-running">
+            <div className="jp-faas-row">
+              <Spinner />
+              <span className="jp-faas-name">{p.action}</span>
+              <Badge kind="running">running</Badge>
+              <span className="jp-faas-spacer" />
+              <span className="jp-faas-dim">{formatAgo(p.started)}</span>
+            </div>
+          </li>
+        ))}
+        {model.activations.map(record => (
+          <Row key={record.activationId} model={model} record={record} />
+        ))}
+      </ul>
     </Section>
   );
 }

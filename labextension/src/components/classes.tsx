@@ -254,12 +254,13 @@ export function ClassesSection(props: { model: FaasModel }): JSX.Element {
               <div className="jp-faas-row" onClick={() => model.deploys.expand(info.name)}>
                 <span className={`jp-faas-caret ${open ? 'jp-mod-open' : ''}`} />
                 <span className="jp-faas-name">{info.name}</span>
-                <span className="jp-faas-dim">
-                  .{info.method ?? '?'}({info.params.join(', ')}) · cell {info.cellIndex + 1}
-                </span>
+                <span className="jp-faas-spacer" />
                 {job?.state === 'running' ? <Spinner /> : null}
                 {job?.state === 'succeeded' ? <Badge kind="ok">deployed</Badge> : null}
                 {job?.state === 'failed' ? <Badge kind="fail">failed</Badge> : null}
+              </div>
+              <div className="jp-faas-doc jp-faas-signature">
+                .{info.method ?? '?'}({info.params.join(', ')}) · cell {info.cellIndex + 1}
               </div>
               {info.doc ? <div className="jp-faas-doc">{info.doc}</div> : null}
               {open ? <DeployForm model={model} info={info} /> : null}

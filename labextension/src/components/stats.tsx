@@ -12,11 +12,12 @@ import { Section } from './section';
 
 const WIDTH = 240;
 const HEIGHT = 56;
+const SLOTS = 40; // bars keep their width until there are more activations than this
 
 export function DurationChart(props: { stats: IActionStats }): JSX.Element {
   const points = props.stats.series;
   const max = Math.max(1, ...points.map(p => p.duration));
-  const step = WIDTH / Math.max(points.length, 1);
+  const step = WIDTH / Math.max(points.length, SLOTS);
   const bar = Math.max(2, step - 2);
   return (
     <svg

@@ -1,0 +1,243 @@
+// The sidebar in a real JupyterLab, driven by Playwright (playwright-core) on Debian's Chromium.
+//
+// Run by tests/ui/test_sidebar_ui.py, which starts the engine and `jupyter lab` and passes, in the
+// environment: LAB_URL (ends with /), LAB_TOKEN, NOTEBOOK (path under the lab's root), PHOTO (a file),
+// CLASS_NAME, ACTION, ARTEFACTS (screenshots go there), CHROMIUM (default /usr/bin/chromium),
+// USER_DATA_DIR (a fresh, empty folder). Each step throws with what it waited for; exit 0 means all
+// steps passed. Screenshots: 01-... to 09-..., for a person to look at.
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const env = process.env;
+const LAB_URL = env.LAB_URL;
+const TOKEN = env.LAB_TOKEN;
+const NOTEBOOK = env.NOTEBOOK;
+const CLASS_NAME = env.CLASS_NAME ?? 'SmartBodyCrop';
+const ACTION = env.ACTION ?? 'smart-body-crop';
+const ARTEFACTS = env.ARTEFACTS;
+const DEPLOY_TIMEOUT = Number(env.DEPLOY_TIMEOUT_MS ?? 600000);
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
+];
+
+let step = 0;
+async function shot(page, name) {
+  step += 1;
+  const file = join(ARTEFACTS, `${String(step).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(`screenshot ${file}`);
+}
+
+async function sidebarShot(page, name) {
+  step += 1;
+  const file = join(ARTEFACTS, `${String(step).padStart(2, '0')}-${name}.png`);
+  await page.locator('#jupyter-faas-sidebar').screenshot({ path: file });
+  console.log(`screenshot ${file}`);
+}
+
+/** Drag the split handle right of the left panel, as a person does to give the sidebar room. */
+async function widenLeftPanel(page, sidebar, width) {
+  const box = await sidebar.boundingBox();
+  const handle = page.locator('#jp-main-split-panel > .lm-SplitPanel-handle').first();
+  const grip = await handle.boundingBox();
+  if (!box || !grip || box.width >= width) {
+    return;
+  }
+  const x = grip.x + grip.width / 2;
+  const y = grip.y + grip.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + (width - box.width), y, { steps: 5 });
+  await page.mouse.up();
+}
+
+function log(message) {
+  console.log(`[ui] ${message}`);
+}
+
+async function main() {
+  const context = await chromium.launchPersistentContext(env.USER_DATA_DIR, {
+    executablePath: env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1440, height: 1000 }
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', error => console.log(`[page error] ${error.message}`));
+  try {
+    await run(page);
+  } catch (error) {
+    await shot(page, 'failure').catch(() => undefined);
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+async function run(page) {
+  log(`open ${NOTEBOOK}`);
+  await page.goto(`${LAB_URL}lab/tree/${NOTEBOOK}?token=${TOKEN}`);
+  await page.locator('.jp-Notebook').first().waitFor({ timeout: 120000 });
+  await page.locator('.jp-Notebook .jp-Cell').first().waitFor();
+
+  log('open the sidebar from the command palette');
+  await page.waitForFunction(
+    () => window.jupyterapp?.commands.hasCommand('jupyter-faas:open'),
+    null,
+    {
+      timeout: 60000
+    }
+  );
+  const palette = page.locator('.lm-CommandPalette-input');
+  for (let attempt = 0; attempt < 5 && !(await palette.isVisible()); attempt++) {
+    await page
+      .locator('.jp-Notebook')
+      .first()
+      .click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+Shift+c'); // the palette's shortcut, as a person would
+    await palette.waitFor({ timeout: 3000 }).catch(() => undefined);
+  }
+  await palette.fill('Open the OpenWhisk Sidebar');
+  await page
+    .locator('.lm-CommandPalette-item', { hasText: 'Open the OpenWhisk Sidebar' })
+    .first()
+    .click();
+  const sidebar = page.locator('#jupyter-faas-sidebar');
+  await sidebar.waitFor({ state: 'visible' });
+  await widenLeftPanel(page, sidebar, 380);
+
+  const classRow = sidebar.locator(`[data-testid="faas-class-${CLASS_NAME}"]`);
+  await classRow.waitFor({ timeout: 60000 });
+  await shot(page, 'sidebar-classes');
+
+  log(`deploy ${CLASS_NAME} as ${ACTION}`);
+  await classRow.locator('.jp-faas-row').click();
+  const form = sidebar.locator(`[data-testid="faas-deploy-form-${CLASS_NAME}"]`);
+  await form.waitFor();
+  await form.locator('input[name="name"]').fill(ACTION);
+  await form.locator('input[name="memory"]').fill('256');
+  await form.locator('input[name="timeout"]').fill('60000');
+  const photo = `data:image/png;base64,${readFileSync(env.PHOTO).toString('base64')}`;
+  await form.locator('textarea[name="testArgs"]').fill(JSON.stringify({ image: photo }));
+  await sidebarShot(page, 'deploy-form');
+  await form.locator('[data-testid="faas-deploy-button"]').click();
+  const report = form.locator('[data-testid="faas-build-report"]');
+  await report.waitFor();
+  await report
+    .locator('.jp-faas-stage-running')
+    .first()
+    .waitFor({ timeout: 30000 })
+    .catch(() => undefined);
+  await sidebarShot(page, 'deploy-progress');
+  await form
+    .locator(
+      '[data-testid="faas-build-report"][data-state="succeeded"], [data-testid="faas-build-report"][data-state="failed"]'
+    )
+    .waitFor({ timeout: DEPLOY_TIMEOUT });
+  const state = await report.getAttribute('data-state');
+  await report
+    .locator('[data-testid="faas-local-test"], [data-testid="faas-error"]')
+    .first()
+    .scrollIntoViewIfNeeded();
+  await sidebarShot(page, 'deploy-summary');
+  if (state !== 'succeeded') {
+    throw new Error(`deploy failed: ${await report.innerText()}`);
+  }
+  const summary = await report.innerText();
+  for (const expected of ['plan', 'zip', 'Local test', 'cold', 'warm', 'deployed']) {
+    if (!summary.includes(expected)) {
+      throw new Error(`the build summary lacks "${expected}": ${summary}`);
+    }
+  }
+
+  log(`invoke ${ACTION} on ${env.PHOTO} (blocking)`);
+  const actionRow = sidebar.locator(`[data-testid="faas-action-${ACTION}"]`);
+  await actionRow.waitFor({ timeout: 30000 });
+  await form.locator('xpath=..').locator('.jp-faas-row').first().click(); // fold the form away
+  await actionRow.locator('.jp-faas-row').click();
+  const invoke = actionRow.locator('[data-testid="faas-invoke"]');
+  await invoke.waitFor();
+  await invoke.locator('[data-testid="faas-invoke-file"]').setInputFiles(env.PHOTO);
+  const params = invoke.locator('[data-testid="faas-invoke-params"]');
+  await page.waitForFunction(el => el.value.includes('data:image/'), await params.elementHandle());
+  const withImage = JSON.parse(await params.inputValue());
+  await params.fill(JSON.stringify({ ...withImage, return_image: true }, null, 2));
+  await invoke.locator('[data-testid="faas-invoke-button"]').click();
+  const result = invoke.locator('[data-testid="faas-invoke-result"]');
+  await result.waitFor({ timeout: 120000 });
+  const resultText = await result.innerText();
+  if (!resultText.includes('success')) {
+    throw new Error(`the invoke did not succeed: ${resultText}`);
+  }
+  await result.locator('img.jp-faas-image').first().waitFor(); // the crop, shown as an image
+  await sidebarShot(page, 'invoke-result-image');
+
+  log('the activation appears with a cold badge');
+  const rows = sidebar.locator('[data-testid="faas-activation"]');
+  await rows.first().waitFor({ timeout: 30000 });
+  if ((await rows.first().getAttribute('data-cold')) !== 'true') {
+    throw new Error('the first activation of a new action is not marked cold');
+  }
+  await rows.first().locator('.jp-faas-badge-cold').waitFor();
+  await sidebarShot(page, 'activation-cold');
+
+  log('invoke again, not blocking: running, then a warm activation');
+  const before = await rows.count();
+  await invoke.locator('[data-testid="faas-invoke-blocking"]').uncheck();
+  await invoke.locator('[data-testid="faas-invoke-button"]').click();
+  await invoke.locator('[data-testid="faas-invoke-started"]').waitFor({ timeout: 60000 });
+  await page.waitForFunction(
+    ([n]) => document.querySelectorAll('[data-testid="faas-activation"]').length > n,
+    [before],
+    { timeout: 120000 }
+  );
+  const newest = rows.first();
+  if ((await newest.getAttribute('data-cold')) !== 'false') {
+    throw new Error('the second activation is not marked warm');
+  }
+  await newest.locator('.jp-faas-badge-warm').waitFor();
+  await sidebarShot(page, 'activation-warm');
+
+  log('open its logs');
+  await newest.click();
+  const logs = sidebar.locator('[data-testid="faas-logs"][data-loaded="true"]');
+  await logs.waitFor({ timeout: 30000 });
+  const lines = (await logs.innerText()).split('\n').filter(line => line.trim() !== '');
+  const upstream = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr): /;
+  if (lines[0] !== '(no log lines)' && !lines.every(line => upstream.test(line))) {
+    throw new Error(`log lines are not in OpenWhisk's format: ${lines.slice(0, 3).join(' | ')}`);
+  }
+  await sidebar.locator('[data-testid="faas-activation-result"]').waitFor();
+  await logs.scrollIntoViewIfNeeded();
+  await shot(page, 'activation-logs');
+
+  log('stats and the dark theme');
+  const stats = sidebar.locator(`[data-testid="faas-stats-${ACTION}"]`);
+  await stats.waitFor({ timeout: 30000 });
+  await stats.locator('svg.jp-faas-chart rect').first().waitFor();
+  await stats.scrollIntoViewIfNeeded();
+  await sidebarShot(page, 'stats');
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' })
+  );
+  await page.waitForFunction(() => document.body.dataset.jpThemeLight === 'false', null, {
+    timeout: 30000
+  });
+  await page.waitForTimeout(500); // the theme's CSS variables apply on the next frame
+  await shot(page, 'dark-theme');
+  log('all steps passed');
+}
+
+main().catch(error => {
+  console.error(`[ui] FAILED: ${error.stack ?? error}`);
+  process.exit(1);
+});
