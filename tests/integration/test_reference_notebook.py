@@ -167,3 +167,12 @@ def test_the_notebook_model_code_is_the_samples() -> None:
     sample = _definitions(ast.parse(SAMPLE.read_text()))
     sample.pop("__all__")
     assert in_notebook == sample, sorted(set(in_notebook) ^ set(sample))
+
+
+def test_the_demo_never_clears_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("not the demo's")
+    with pytest.raises(SystemExit, match="was not written by the demo"):
+        _demo().main(["--output", str(mine)])
+    assert (mine / "keep.txt").read_text() == "not the demo's"
