@@ -8,14 +8,21 @@ BIN := $(VENV)/bin
 # once per checkout rather than once per test.
 export JUPYTER_FAAS_CACHE ?= $(CURDIR)/.cache/jupyter-faas
 STAMP := $(VENV)/.installed
+# The JupyterLab sidebar: pip install builds it (hatch-jupyter-builder), so its sources are inputs of install.
+LABEXT_SOURCES := package.json $(wildcard labextension/src/*.ts labextension/src/*.tsx labextension/src/*/*.ts labextension/src/*/*.tsx labextension/style/*)
+# The browser of tests/ui (Playwright drives Debian's Chromium; Playwright's own download cannot work here).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test install lint typecheck pytest bench clean
+.PHONY: demo test install lint typecheck pytest labtest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml $(LABEXT_SOURCES) | $(BIN)/python
+	@# a changed package.json (dependencies) is not seen by the builder's sources-newer-than-build check
+	@if [ package.json -nt jupyter_faas/labextension/package.json ]; then rm -rf jupyter_faas/labextension; fi
 	$(BIN)/python -m pip install --quiet -e '.[dev,samples]'
 	# The BlazePose model files ship inside mediapipe's wheel; it pins numpy<2 and protobuf<5, so it is
 	# installed without its dependencies and never imported (pip's "requires numpy<2" warning is expected).
@@ -28,17 +35,25 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-lint: install
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium
+
+lint: install node_modules/.installed
 	$(BIN)/ruff check jupyter_faas tests bench samples
 	$(BIN)/ruff format --check jupyter_faas tests bench samples
+	npm run --silent lint
 
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install node_modules/.installed
+labtest: node_modules/.installed
+	npm test --silent
+
+pytest: install node_modules/.installed $(CHROMIUM)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-test: lint typecheck pytest
+test: lint typecheck labtest pytest
 
 demo: install
 	$(BIN)/python samples/demo.py
