@@ -28,7 +28,8 @@ from jupyter_faas.engine import EngineHandle
 from jupyter_faas.errors import ActivationFailed, RequestTooLarge
 from jupyter_faas.openwhisk import Client
 
-pytestmark = pytest.mark.slow
+# slow; the first run on a fresh checkout also builds the action's image environment (pip), hence 900 s
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"

@@ -23,7 +23,8 @@ from PIL import Image
 
 from jupyter_faas.engine import EngineHandle
 
-pytestmark = pytest.mark.slow
+# slow; the first run on a fresh checkout also builds the action's image environment (pip), hence 900 s
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "smart_body_crop.ipynb"
