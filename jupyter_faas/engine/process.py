@@ -99,7 +99,14 @@ def start(
     data = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
     data.mkdir(parents=True, exist_ok=True)
     state = data / STATE_FILE
-    state.unlink(missing_ok=True)
+    running = _read_state(state)
+    if running and _pid_alive(int(running.get("pid", 0))):
+        raise EngineError(
+            f"An engine (pid {running['pid']}) already runs with the data directory {data}, "
+            f"on {running.get('host')}:{running.get('port')}.",
+            fix=f"Use it, stop it (jupyter-faas engine --stop --data-dir {data}), or use another data_dir.",
+        )
+    state.unlink(missing_ok=True)  # left by an engine that did not stop cleanly
     cmd = [sys.executable, "-m", "jupyter_faas.engine.server", "--host", host, "--port", str(port)]
     cmd += ["--data-dir", str(data)]
     if concurrency_limit is not None:
@@ -155,7 +162,12 @@ def ensure_running(
         info = _read_state(data / STATE_FILE) or {}
         pid = int(info.get("pid", 0)) if info.get("port") == port else 0
         return EngineHandle(host, port, data, pid, auth)
-    return start(port=port, host=host, data_dir=data, auth=auth, detach=True)
+    try:
+        return start(port=port, host=host, data_dir=data, auth=auth, detach=True)
+    except EngineError:
+        if _answers(host, port) and _accepts(host, port, auth):  # another caller started it meanwhile
+            return EngineHandle(host, port, data, 0, auth)
+        raise
 
 
 def stop(data_dir: Path | str | None = None, timeout: float = 10.0) -> bool:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -47,3 +48,24 @@ def test_a_process_that_cannot_start_says_where_its_log_is(tmp_path):
         with pytest.raises(EngineError) as info:
             ensure_running(tmp_path / "engine", port=taken)  # something else holds the port, not an engine
     assert "engine.log" in str(info.value)
+
+
+def test_one_engine_per_data_directory(start_engine, tmp_path):
+    data = tmp_path / "shared"
+    first = start_engine(data_dir=data)
+    with pytest.raises(EngineError, match="already runs with the data directory"):
+        start_engine(data_dir=data)
+    assert (data / "engine.json").exists()  # the running engine's state is left alone
+    assert first.alive()
+
+
+def test_two_callers_racing_to_start_share_one_engine(tmp_path):
+    port = _free_port()
+    with ThreadPoolExecutor(2) as pool:
+        handles = list(pool.map(lambda d: ensure_running(tmp_path / d, port=port), ["a", "b"]))
+    try:
+        assert all(h.port == port for h in handles)
+        assert sorted(h.started for h in handles) == [False, True]
+        assert requests.get(handles[0].url, timeout=5).ok
+    finally:
+        assert [stop(tmp_path / d) for d in ("a", "b")].count(True) == 1
