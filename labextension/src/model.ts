@@ -11,7 +11,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { FaasRequestError } from './errors';
 import { DeployState } from './deploy';
-import { parseParams } from './params';
+import { InvokeEditor } from './invoke';
 import {
   IActionInfo,
   IActivation,
@@ -29,16 +29,6 @@ export interface IPending {
   activationId: string;
   action: string;
   started: number;
-}
-
-export interface IInvokeState {
-  action: string;
-  text: string;
-  blocking: boolean;
-  running: boolean;
-  error: IErrorPayload | null;
-  activationId: string | null;
-  activation: IActivation | null;
 }
 
 export interface IActivationDetail {
@@ -73,10 +63,13 @@ export class FaasModel {
       () => this._classes,
       () => this._emit()
     );
+    this.invoker = new InvokeEditor(() => this._emit());
   }
 
   /** The deploy form and latest build job of each class. */
   readonly deploys: DeployState;
+  /** The invoke editor of the selected action. */
+  readonly invoker: InvokeEditor;
 
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -109,9 +102,6 @@ export class FaasModel {
   }
   get stats(): IStats | null {
     return this._stats;
-  }
-  get invoke(): IInvokeState | null {
-    return this._invoke;
   }
   get detail(): IActivationDetail | null {
     return this._detail;
@@ -197,80 +187,26 @@ export class FaasModel {
   }
 
   // -- actions ----------------------------------------------------------------------------------------
-  selectAction(name: string | null): void {
-    if (name === null) {
-      this._invoke = null;
-    } else if (this._invoke?.action !== name) {
-      this._invoke = {
-        action: name,
-        text: this._invokeTexts.get(name) ?? '{}',
-        blocking: true,
-        running: false,
-        error: null,
-        activationId: null,
-        activation: null
-      };
-    }
-    this._emit();
-  }
-
-  setInvokeText(text: string): void {
-    if (this._invoke) {
-      this._invokeTexts.set(this._invoke.action, text);
-      this._invoke = { ...this._invoke, text, error: null };
-      this._emit();
-    }
-  }
-
-  /** Put a value under `key` of the invoke editor's JSON (e.g. a photo as a data: URL). */
-  setInvokeParam(key: string, value: unknown): void {
-    if (!this._invoke) {
-      return;
-    }
-    const parsed = parseParams(this._invoke.text);
-    const base = 'value' in parsed ? parsed.value : {};
-    this.setInvokeText(JSON.stringify({ ...base, [key]: value }, null, 2));
-  }
-
-  setBlocking(blocking: boolean): void {
-    if (this._invoke) {
-      this._invoke = { ...this._invoke, blocking };
-      this._emit();
-    }
-  }
-
+  /** Invoke the selected action with the editor's parameters (blocking or not). */
   async runInvoke(): Promise<void> {
-    const state = this._invoke;
-    if (!state || state.running) {
+    const started = this.invoker.begin();
+    if (started === null) {
       return;
     }
-    const parsed = parseParams(state.text);
-    if ('error' in parsed) {
-      this._invoke = { ...state, error: parsed.error };
-      this._emit();
-      return;
-    }
-    this._invoke = { ...state, running: true, error: null, activation: null, activationId: null };
-    this._emit();
     try {
-      const reply = await this._api.invoke(state.action, parsed.value, state.blocking);
-      this._invoke = {
-        ...this._invoke,
-        running: false,
-        activationId: reply.activationId,
-        activation: reply.activation ?? null
-      };
+      const reply = await this._api.invoke(started.action, started.params, started.blocking);
+      this.invoker.succeeded(reply);
       if (reply.activation) {
         this._addActivation(reply.activation);
       } else {
         this._pending.set(reply.activationId, {
           activationId: reply.activationId,
-          action: state.action,
+          action: started.action,
           started: this._now()
         });
       }
     } catch (error) {
-      this._invoke = { ...this._invoke, running: false, error: asError(error) };
+      this.invoker.failed(asError(error));
     }
     this._emit();
     this._schedule();
@@ -285,8 +221,8 @@ export class FaasModel {
       this._emit();
       return false;
     }
-    if (this._invoke?.action === name) {
-      this._invoke = null;
+    if (this.invoker.state?.action === name) {
+      this.invoker.select(null);
     }
     this._actions = this._actions.filter(a => a.name !== name);
     this._emit();
@@ -445,7 +381,5 @@ export class FaasModel {
   private _activations: IActivation[] = [];
   private _pending = new Map<string, IPending>();
   private _stats: IStats | null = null;
-  private _invoke: IInvokeState | null = null;
-  private _invokeTexts = new Map<string, string>();
   private _detail: IActivationDetail | null = null;
 }

@@ -189,12 +189,14 @@ describe('FaasModel', () => {
   });
 
   it('shows a non-blocking activation as running until its record is stored', async () => {
-    model.selectAction('smart-body-crop');
-    model.setBlocking(false);
-    model.setInvokeParam('image', 'data:image/png;base64,AAAA');
-    expect(JSON.parse(model.invoke?.text ?? '')).toEqual({ image: 'data:image/png;base64,AAAA' });
+    model.invoker.select('smart-body-crop');
+    model.invoker.setBlocking(false);
+    model.invoker.setParam('image', 'data:image/png;base64,AAAA');
+    expect(JSON.parse(model.invoker.state?.text ?? '')).toEqual({
+      image: 'data:image/png;base64,AAAA'
+    });
     await model.runInvoke();
-    const id = model.invoke?.activationId ?? '';
+    const id = model.invoker.state?.activationId ?? '';
     expect(model.pending.map(p => p.activationId)).toEqual([id]);
     expect(model.polling).toBe(true);
     await vi.advanceTimersByTimeAsync(100);
@@ -206,25 +208,25 @@ describe('FaasModel', () => {
   });
 
   it('adds a blocking activation at once, cold then warm', async () => {
-    model.selectAction('smart-body-crop');
+    model.invoker.select('smart-body-crop');
     await model.runInvoke();
-    expect(model.invoke?.activation?.cold).toBe(true);
+    expect(model.invoker.state?.activation?.cold).toBe(true);
     await model.runInvoke();
-    expect(model.invoke?.activation?.cold).toBe(false);
+    expect(model.invoker.state?.activation?.cold).toBe(false);
     expect(model.activations.map(a => a.cold)).toEqual([false, true]);
     expect(model.polling).toBe(false);
   });
 
   it('does not invoke with malformed parameters', async () => {
-    model.selectAction('a');
-    model.setInvokeText('{"x": }');
+    model.invoker.select('a');
+    model.invoker.setText('{"x": }');
     await model.runInvoke();
-    expect(model.invoke?.error?.code).toBe('InvalidJSON');
+    expect(model.invoker.state?.error?.code).toBe('InvalidJSON');
     expect(api.calls.some(c => c.startsWith('invoke'))).toBe(false);
   });
 
   it('opens an activation with its logs, and closes it on a second click', async () => {
-    model.selectAction('a');
+    model.invoker.select('a');
     await model.runInvoke();
     const id = model.activations[0].activationId;
     await model.openActivation(id);
@@ -251,10 +253,10 @@ describe('FaasModel', () => {
       }
     ];
     await model.refresh();
-    model.selectAction('a');
+    model.invoker.select('a');
     expect(await model.deleteAction('a')).toBe(true);
     expect(model.actions).toEqual([]);
-    expect(model.invoke).toBeNull();
+    expect(model.invoker.state).toBeNull();
     expect(api.calls).toContain('delete a');
   });
 });

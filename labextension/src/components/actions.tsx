@@ -23,7 +23,7 @@ function readAsDataURL(file: File): Promise<string> {
 
 function InvokePanel(props: { model: FaasModel }): JSX.Element | null {
   const { model } = props;
-  const state = model.invoke;
+  const state = model.invoker.state;
   const [key, setKey] = React.useState('image');
   if (!state) {
     return null;
@@ -39,7 +39,7 @@ function InvokePanel(props: { model: FaasModel }): JSX.Element | null {
           value={state.text}
           spellCheck={false}
           data-testid="faas-invoke-params"
-          onChange={e => model.setInvokeText(e.target.value)}
+          onChange={e => model.invoker.setText(e.target.value)}
         />
       </label>
       <div className="jp-faas-form-row jp-faas-attach">
@@ -57,7 +57,7 @@ function InvokePanel(props: { model: FaasModel }): JSX.Element | null {
           onChange={async e => {
             const file = e.target.files?.[0];
             if (file && key.trim() !== '') {
-              model.setInvokeParam(key.trim(), await readAsDataURL(file));
+              model.invoker.setParam(key.trim(), await readAsDataURL(file));
             }
           }}
         />
@@ -68,7 +68,7 @@ function InvokePanel(props: { model: FaasModel }): JSX.Element | null {
             type="checkbox"
             checked={state.blocking}
             data-testid="faas-invoke-blocking"
-            onChange={e => model.setBlocking(e.target.checked)}
+            onChange={e => model.invoker.setBlocking(e.target.checked)}
           />
           wait for the result (blocking)
         </label>
@@ -111,7 +111,7 @@ function ActionRow(props: {
   confirmDelete: (name: string) => Promise<boolean>;
 }): JSX.Element {
   const { model, action } = props;
-  const selected = model.invoke?.action === action.name;
+  const selected = model.invoker.state?.action === action.name;
   const last = action.lastActivation;
   return (
     <li
@@ -120,7 +120,7 @@ function ActionRow(props: {
     >
       <div
         className="jp-faas-row"
-        onClick={() => model.selectAction(selected ? null : action.name)}
+        onClick={() => model.invoker.select(selected ? null : action.name)}
       >
         <span className="jp-faas-name" title={action.name}>
           {action.name}
@@ -134,7 +134,7 @@ function ActionRow(props: {
           title={`Invoke ${action.name}`}
           onClick={e => {
             e.stopPropagation();
-            model.selectAction(action.name);
+            model.invoker.select(action.name);
           }}
         >
           <runIcon.react tag="span" />
