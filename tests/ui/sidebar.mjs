@@ -44,6 +44,23 @@ async function sidebarShot(page, name) {
   console.log(`screenshot ${file}`);
 }
 
+/** Run a command as a person does: the palette's shortcut, its label, Enter. */
+async function runFromPalette(page, label) {
+  const palette = page.locator('.lm-CommandPalette-input');
+  for (let attempt = 0; attempt < 3 && !(await palette.isVisible()); attempt++) {
+    await page.keyboard.press('Control+Shift+c');
+    await palette.waitFor({ timeout: 3000 }).catch(() => undefined);
+  }
+  if (!(await palette.isVisible())) {
+    // the shortcut can be swallowed while the page settles: open the same palette by its command
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('apputils:activate-command-palette')
+    );
+  }
+  await palette.fill(label);
+  await page.locator('.lm-CommandPalette-item', { hasText: label }).first().click();
+}
+
 /** Drag the split handle right of the left panel, as a person does to give the sidebar room. */
 async function widenLeftPanel(page, sidebar, width) {
   const box = await sidebar.boundingBox();
@@ -97,20 +114,11 @@ async function run(page) {
       timeout: 60000
     }
   );
-  const palette = page.locator('.lm-CommandPalette-input');
-  for (let attempt = 0; attempt < 5 && !(await palette.isVisible()); attempt++) {
-    await page
-      .locator('.jp-Notebook')
-      .first()
-      .click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press('Control+Shift+c'); // the palette's shortcut, as a person would
-    await palette.waitFor({ timeout: 3000 }).catch(() => undefined);
-  }
-  await palette.fill('Open the OpenWhisk Sidebar');
   await page
-    .locator('.lm-CommandPalette-item', { hasText: 'Open the OpenWhisk Sidebar' })
+    .locator('.jp-Notebook')
     .first()
-    .click();
+    .click({ position: { x: 5, y: 5 } }); // focus the app
+  await runFromPalette(page, 'Open the OpenWhisk Sidebar');
   const sidebar = page.locator('#jupyter-faas-sidebar');
   await sidebar.waitFor({ state: 'visible' });
   await widenLeftPanel(page, sidebar, 380);
@@ -220,6 +228,23 @@ async function run(page) {
   await logs.scrollIntoViewIfNeeded();
   await shot(page, 'activation-logs');
 
+  log('deploy again with the command "deploy the class under the cursor"');
+  const cellIndex = Number(await classRow.getAttribute('data-cell-index'));
+  const cell = page.locator('.jp-Notebook .jp-Cell').nth(cellIndex);
+  await cell.scrollIntoViewIfNeeded();
+  await cell.locator('.jp-InputArea-editor').click();
+  await runFromPalette(page, 'Deploy the Class Under the Cursor to OpenWhisk');
+  await form.waitFor({ timeout: 30000 });
+  await form
+    .locator('[data-testid="faas-build-report"][data-state="succeeded"]')
+    .waitFor({ timeout: DEPLOY_TIMEOUT });
+  const again = await form.locator('[data-testid="faas-deployed"]').innerText();
+  if (!again.includes('nothing uploaded')) {
+    throw new Error(`an unchanged class was uploaded again: ${again}`);
+  }
+  await shot(page, 'deploy-class-under-cursor');
+  await classRow.locator('.jp-faas-row').click(); // fold the form away again
+
   log('stats and the dark theme');
   const stats = sidebar.locator(`[data-testid="faas-stats-${ACTION}"]`);
   await stats.waitFor({ timeout: 30000 });
@@ -234,6 +259,14 @@ async function run(page) {
   });
   await page.waitForTimeout(500); // the theme's CSS variables apply on the next frame
   await shot(page, 'dark-theme');
+
+  log('delete the action, after confirming');
+  await actionRow.locator('[data-testid="faas-delete"]').click();
+  const dialog = page.locator('.jp-Dialog');
+  await dialog.waitFor();
+  await shot(page, 'delete-confirmation');
+  await dialog.locator('button', { hasText: 'Delete' }).click();
+  await actionRow.waitFor({ state: 'detached', timeout: 30000 });
   log('all steps passed');
 }
 

@@ -250,7 +250,12 @@ export function ClassesSection(props: { model: FaasModel }): JSX.Element {
           const open = model.deploys.expanded === info.name;
           const job = model.deploys.job(info.name);
           return (
-            <li key={info.name} className="jp-faas-class" data-testid={`faas-class-${info.name}`}>
+            <li
+              key={info.name}
+              className="jp-faas-class"
+              data-testid={`faas-class-${info.name}`}
+              data-cell-index={info.cellIndex}
+            >
               <div className="jp-faas-row" onClick={() => model.deploys.expand(info.name)}>
                 <span className={`jp-faas-caret ${open ? 'jp-mod-open' : ''}`} />
                 <span className="jp-faas-name">{info.name}</span>
