@@ -119,6 +119,7 @@ def lab(engine: EngineHandle, tmp_path_factory: pytest.TempPathFactory) -> Itera
         log.close()
 
 
+@pytest.mark.timeout(900)  # a fresh machine builds the image plan's environment first (pip, ~1-2 min)
 def test_deploy_invoke_and_watch_from_the_sidebar(lab: dict[str, str], tmp_path: Path) -> None:
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)"
     node = shutil.which("node")
