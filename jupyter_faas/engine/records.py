@@ -59,7 +59,13 @@ def pending_doc(action: dict[str, Any], user_ns: str, activation_id: str, accept
 
 
 def _annotations(
-    limits: dict[str, Any], path: str, kind: str, timeout: bool, init_ms: int | None, wait_ms: int
+    limits: dict[str, Any],
+    path: str,
+    kind: str,
+    timeout: bool,
+    init_ms: int | None,
+    wait_ms: int,
+    caused_by_sequence: bool = False,
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [
         {"key": "limits", "value": limits},
@@ -67,6 +73,8 @@ def _annotations(
         {"key": "kind", "value": kind},
         {"key": "timeout", "value": timeout},
     ]
+    if caused_by_sequence:  # ContainerProxy: causedBy follows timeout
+        out.append({"key": "causedBy", "value": "sequence"})
     if init_ms is not None:
         out.append({"key": "initTime", "value": init_ms})
     out.append({"key": "waitTime", "value": wait_ms})
@@ -74,31 +82,41 @@ def _annotations(
 
 
 def build_record(
-    action: dict[str, Any], user_ns: str, activation_id: str, outcome: RunOutcome
+    action: dict[str, Any], user_ns: str, activation_id: str, outcome: RunOutcome, cause: str | None = None
 ) -> dict[str, Any]:
-    """The full record; ``statusCode`` is kept (for summaries) and dropped by ``public``."""
-    return {
+    """The full record; ``statusCode`` is kept (for summaries) and dropped by ``public``.
+
+    ``cause``: the id of the sequence this activation is a component of (then ``causedBy: sequence``)."""
+    record: dict[str, Any] = {
         "namespace": user_ns,
         "name": action["name"],
         "subject": user_ns,
         "activationId": activation_id,
         "start": outcome.start_ms,
         "end": outcome.end_ms,
-        "duration": outcome.end_ms - outcome.start_ms,
-        "statusCode": outcome.status_code,
-        "response": response_json(outcome.status_code, outcome.result),
-        "logs": outcome.logs,
-        "version": action["version"],
-        "publish": False,
-        "annotations": _annotations(
-            action["limits"],
-            action_path(action),
-            action["exec"]["kind"],
-            outcome.timeout,
-            outcome.init_ms,
-            outcome.wait_ms,
-        ),
     }
+    if cause is not None:
+        record["cause"] = cause
+    record.update(
+        {
+            "duration": outcome.end_ms - outcome.start_ms,
+            "statusCode": outcome.status_code,
+            "response": response_json(outcome.status_code, outcome.result),
+            "logs": outcome.logs,
+            "version": action["version"],
+            "publish": False,
+            "annotations": _annotations(
+                action["limits"],
+                action_path(action),
+                action["exec"]["kind"],
+                outcome.timeout,
+                outcome.init_ms,
+                outcome.wait_ms,
+                cause is not None,
+            ),
+        }
+    )
+    return record
 
 
 def lost_record(doc: dict[str, Any], now_ms: int) -> dict[str, Any]:
@@ -130,8 +148,9 @@ def public(record: dict[str, Any], *, logs: bool = True) -> dict[str, Any]:
 
 
 def summary(record: dict[str, Any]) -> dict[str, Any]:
-    """The activations list's summary (the ``activations`` view of upstream's design document)."""
-    return {
+    """The activations list's summary (the ``activations`` view of upstream's design document); ``cause``
+    when there is one; a trigger's record (no ``end``) has no end, duration or statusCode."""
+    out = {
         "namespace": record["namespace"],
         "name": record["name"],
         "version": record["version"],
@@ -139,7 +158,9 @@ def summary(record: dict[str, Any]) -> dict[str, Any]:
         "annotations": record["annotations"],
         "activationId": record["activationId"],
         "start": record["start"],
-        "end": record["end"],
-        "duration": record["duration"],
-        "statusCode": record["statusCode"],
     }
+    if "cause" in record:
+        out["cause"] = record["cause"]
+    if "end" in record:
+        out.update(end=record["end"], duration=record["duration"], statusCode=record["statusCode"])
+    return out

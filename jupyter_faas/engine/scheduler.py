@@ -44,6 +44,7 @@ class Job:
         "accepted_ms",
         "action",
         "activation_id",
+        "cause",
         "loop",
         "namespace",
         "record",
@@ -61,6 +62,7 @@ class Job:
         self.activation_id = request.activation_id
         self.namespace = namespace
         self.accepted_ms = accepted_ms
+        self.cause: str | None = None  # the enclosing sequence's activation id (a component of a sequence)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.waiter: asyncio.Future[Record | None] | None = None
         self.record: Record | None = None
@@ -101,11 +103,14 @@ class Scheduler:
     def in_flight(self, namespace: str) -> int:
         return self._in_flight.get(namespace, 0)
 
-    def admit(self, job: Job, *, blocking: bool) -> None:
-        """Queue ``job`` or raise ``Throttled``. Call from the event loop; ``wait`` for a blocking job."""
+    def admit(self, job: Job, *, blocking: bool, throttle: bool = True) -> None:
+        """Queue ``job`` or raise ``Throttled``. Call from the event loop; ``wait`` for a blocking job.
+
+        ``throttle=False`` for a sequence's components: upstream checks the limit once, when the sequence
+        is invoked, and never for the components it runs."""
         with self._lock:
             count = self._in_flight.get(job.namespace, 0)
-            if count >= self.limit:
+            if throttle and count >= self.limit:
                 raise Throttled(msg.too_many_concurrent(count, self.limit))
             self._in_flight[job.namespace] = count + 1
         try:
@@ -145,7 +150,7 @@ class Scheduler:
                 outcome = self._outcome(job)
                 if self._stopping:
                     continue  # interrupted by the engine's stop: left pending, closed by the next engine
-                result = build_record(job.action, job.namespace, job.activation_id, outcome)
+                result = build_record(job.action, job.namespace, job.activation_id, outcome, cause=job.cause)
                 self._store.finish(result, outcome.logs, _filter_name(job.action))
             except Exception as exc:  # the store failed: the caller gets a 500, the mark stays pending
                 log.exception("could not store activation %s", job.activation_id)
