@@ -121,10 +121,10 @@ async function run(page) {
   await runFromPalette(page, 'Open the OpenWhisk Sidebar');
   const sidebar = page.locator('#jupyter-faas-sidebar');
   await sidebar.waitFor({ state: 'visible' });
-  await widenLeftPanel(page, sidebar, 380);
-
   const classRow = sidebar.locator(`[data-testid="faas-class-${CLASS_NAME}"]`);
   await classRow.waitFor({ timeout: 60000 });
+  await shot(page, 'sidebar-default-width');
+  await widenLeftPanel(page, sidebar, 380);
   await shot(page, 'sidebar-classes');
 
   log(`deploy ${CLASS_NAME} as ${ACTION}`);
