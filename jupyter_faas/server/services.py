@@ -1,10 +1,11 @@
 """The services behind the server extension, built once per Jupyter server and reached by every handler.
 
-``Services`` holds the options (``JupyterFaas``), the server's root folder, one thread pool for blocking
-work (builds, local tests, OpenWhisk calls), the build jobs, and one ``openwhisk.Client`` created on first
-use (resolving the configuration may start the embedded engine, so it happens in the pool, never on the
-event loop). Each method is one call into the core and returns JSON-ready data. What it does not own: HTTP
-(``handlers.py``), the JSON shapes (``payloads.py``), the jobs' life (``jobs.py``).
+``Services`` holds the options (``JupyterFaas``), the server's root folder, two thread pools for blocking
+work (OpenWhisk calls; build jobs apart, so a long build never stalls the lists), the build jobs, and one
+``openwhisk.Client`` created on first use (resolving the configuration may start the embedded engine, so
+it happens in a pool, never on the event loop). Each method is one call into the core and returns
+JSON-ready data. What it does not own: HTTP (``handlers.py``), the JSON shapes (``payloads.py``), the
+jobs' life (``jobs.py``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class Services:
         self.root_dir = Path(root_dir).expanduser().resolve()
         self.log = log or _log
         self.executor = ThreadPoolExecutor(max(1, settings.workers), thread_name_prefix="jupyter-faas")
+        self.build_executor = ThreadPoolExecutor(
+            max(1, settings.build_workers), thread_name_prefix="jupyter-faas-build"
+        )
         self.jobs = Jobs(keep=settings.keep_jobs)
         self._client: Any = None
         self._client_lock = threading.Lock()
@@ -67,7 +71,8 @@ class Services:
         return Path(self.settings.build_dir).expanduser() / (request.name or request.class_name)
 
     def shutdown(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        for pool in (self.executor, self.build_executor):
+            pool.shutdown(wait=False, cancel_futures=True)
         if self._client is not None:
             self._client.close()
 
@@ -92,7 +97,7 @@ class Services:
         notebook = parse_notebook(body, self.root_dir)
         request = BuildRequest.parse(body.get("options") if isinstance(body, dict) else None)
         job = self.jobs.create(request, notebook.path)
-        self.executor.submit(run_job, self.jobs, job, notebook.cells, notebook.base_dir, self)
+        self.build_executor.submit(run_job, self.jobs, job, notebook.cells, notebook.base_dir, self)
         return job.to_json()
 
     def build_job(self, job_id: str) -> dict[str, Any]:

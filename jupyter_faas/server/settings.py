@@ -38,7 +38,8 @@ class JupyterFaas(Configurable):
         help="Folder for build outputs (one sub-folder per action). Default: the jupyter-faas cache.",
     ).tag(config=True)
     warm_runs = Int(2, help="Warm runs of the local test after the cold one.").tag(config=True)
-    workers = Int(4, help="Threads that run builds, local tests and OpenWhisk calls off the event loop.").tag(
-        config=True
-    )
+    workers = Int(8, help="Threads for OpenWhisk calls (invokes, lists) off the event loop.").tag(config=True)
+    build_workers = Int(
+        2, help="Threads for build jobs (build, local test, deploy), apart so builds never stall the lists."
+    ).tag(config=True)
     keep_jobs = Int(50, help="How many finished build jobs the server remembers.").tag(config=True)
