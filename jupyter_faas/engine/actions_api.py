@@ -1,33 +1,31 @@
 """``/namespaces/{ns}/actions[/{pkg}]/{name}``: create/update, get, delete, list, invoke.
 
-Thin handlers: checks live in ``validation.py``, state in ``store.py``, execution in ``scheduler.py``.
+Thin handlers: checks live in ``validation.py``, state in ``store.py``, starting an activation in
+``invoker.py`` (packages and bindings resolved there), sequences in ``sequences.py``, execution in
+``scheduler.py``.
 Responses follow upstream's ``Actions.scala`` (``WhiskActionsApi``), including ``doInvoke``'s status
 mapping and the ``x-openwhisk-activation-id`` header.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import time
 import uuid
 from typing import Any
 
 from ..contract import BLOCKING_WAIT_MS, MAX_PAYLOAD_BYTES
-from ..errors import InvalidRequest, NotFound, RequestTooLarge
-from ..runtime import ActionSpec, RunRequest
+from ..errors import InvalidRequest, NotFound, RequestTooLarge, Throttled
 from . import messages as msg
 from .base import ApiHandler, parse_bool, parse_skip_limit
+from .invoker import Resolved, action_spec, now_ms, resolve, start_job
 from .records import public
-from .scheduler import Job
-from .validation import check_name, make_action, parse_put, update_action
+from .sequences import check_components, run_sequence
+from .validation import SEQUENCE, check_name, make_action, parse_put, update_action
 
-__all__ = ["ActionHandler", "ActionsListHandler", "action_spec"]
+__all__ = ["ActionHandler", "ActionsListHandler", "action_spec", "start_sequence"]
 
 _STATUS = {0: 200, 1: 502, 2: 502, 3: 500}
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def _summary(action: dict[str, Any]) -> dict[str, Any]:
@@ -42,23 +40,6 @@ def _summary(action: dict[str, Any]) -> dict[str, Any]:
         "exec": {"binary": action["exec"].get("binary", False)},
         "updated": action["updated"],
     }
-
-
-def action_spec(action: dict[str, Any], path: str) -> ActionSpec:
-    """The runtime's view of one revision; ``updated`` in the key makes every update run cold."""
-    exec_ = action["exec"]
-    limits = action["limits"]
-    return ActionSpec(
-        key=f"{path}@{action['version']}#{action['updated']}",
-        kind=exec_["kind"],
-        code=exec_.get("code", ""),
-        binary=bool(exec_.get("binary")),
-        main=exec_.get("main") or "main",
-        image=exec_.get("image"),
-        memory_mb=limits["memory"],
-        timeout_ms=limits["timeout"],
-        logs_mb=limits["logs"],
-    )
 
 
 class ActionsListHandler(ApiHandler):
@@ -79,8 +60,6 @@ class ActionsListHandler(ApiHandler):
 class ActionHandler(ApiHandler):
     """One action: ``PUT`` / ``GET`` / ``DELETE`` / ``POST`` (invoke)."""
 
-    _spec_cache: dict[str, ActionSpec] = {}
-
     def _resolve(self, ns: str, first: str, second: str | None) -> tuple[str, str, str]:
         """(entity namespace, name, path) from the URL: ``{name}`` or ``{pkg}/{name}``."""
         user_ns = self.namespace(ns, first if second is None else f"{first}/{second}")
@@ -91,20 +70,35 @@ class ActionHandler(ApiHandler):
         entity_ns = f"{user_ns}/{first}"
         return entity_ns, second, f"{entity_ns}/{second}"
 
-    def _existing(self, path: str) -> dict[str, Any]:
-        action = self.services.store.get_action(path)
-        if action is None:
+    def _existing(self, path: str) -> Resolved:
+        resolved = resolve(self.services, path)
+        if resolved is None:
             raise NotFound(msg.RESOURCE_NOT_FOUND)
-        return action
+        return resolved
+
+    def _not_on_binding(self, entity_ns: str) -> None:
+        """PUT and DELETE of an action in a package binding: 400 (Actions.scala innerRoutes)."""
+        if "/" in entity_ns:
+            package = self.services.store.get_entity("packages", entity_ns)
+            if package is not None and package.get("binding"):
+                raise InvalidRequest(msg.NOT_ALLOWED_ON_BINDING)
 
     def put(self, ns: str, first: str, second: str | None = None) -> None:
         entity_ns, name, path = self._resolve(ns, first, second)
+        self._not_on_binding(entity_ns)
         self.require_json()
         put = parse_put(self.request.body)
         overwrite = parse_bool(self, "overwrite", False)
         store = self.services.store
         old = store.get_action(path)
-        now = _now_ms()
+        if put.exec is not None and put.exec["kind"] == SEQUENCE:
+            user_ns = self.user_namespace
+            put.exec["components"] = [
+                f"/{user_ns}/{c.split('/', 2)[2]}" if c.startswith("/_/") else c
+                for c in put.exec["components"]
+            ]
+            check_components(self.services, path, put.exec["components"])
+        now = now_ms()
         doc = update_action(old, put, overwrite, now) if old else make_action(entity_ns, name, put, now)
         store.put_action(path, doc)
         self.reply(doc)
@@ -112,14 +106,17 @@ class ActionHandler(ApiHandler):
     def get(self, ns: str, first: str, second: str | None = None) -> None:
         _, _, path = self._resolve(ns, first, second)
         code = parse_bool(self, "code", True)
-        action = self._existing(path)
+        action = self._existing(path).action
         if not code:
             action = {**action, "exec": {k: v for k, v in action["exec"].items() if k != "code"}}
         self.reply(action)
 
     def delete(self, ns: str, first: str, second: str | None = None) -> None:
-        _, _, path = self._resolve(ns, first, second)
-        action = self._existing(path)
+        entity_ns, _, path = self._resolve(ns, first, second)
+        self._not_on_binding(entity_ns)
+        action = self.services.store.get_action(path)
+        if action is None:
+            raise NotFound(msg.RESOURCE_NOT_FOUND)
         self.services.store.delete_action(path)
         self.reply(action)
 
@@ -131,30 +128,24 @@ class ActionHandler(ApiHandler):
         blocking = parse_bool(self, "blocking", False)
         result_only = parse_bool(self, "result", False)
         wait_ms = self._timeout()
-        action = self._existing(path)
-        params = self._params(action)
+        resolved = self._existing(path)
+        payload = self._payload()
         services = self.services
-        activation_id = uuid.uuid4().hex
-        spec = self._spec(action, path)
-        request = RunRequest(
-            params=params,
-            activation_id=activation_id,
-            namespace=self.user_namespace,
-            action_name=f"/{path}",
-            action_version=action["version"],
-            api_host=services.api_host,
-            api_key=services.auth if _provides_key(action) else None,
-        )
-        job = Job(action, spec, request, self.user_namespace, _now_ms())
-        services.scheduler.admit(job, blocking=blocking)
-        self.set_header("x-openwhisk-activation-id", activation_id)
-        if not blocking:
-            self.reply({"activationId": activation_id}, 202)
-            return
-        record = await services.scheduler.wait(job, wait_ms / 1000)
-        if record is None:
-            self.reply({"activationId": activation_id}, 202)  # still running: the caller polls
-            return
+        if resolved.action["exec"]["kind"] == SEQUENCE:
+            record = await self._sequence(resolved, payload, blocking, wait_ms)
+            if record is None:
+                return
+        else:
+            job = start_job(services, resolved, payload, self.user_namespace, blocking=blocking)
+            activation_id = job.activation_id
+            self.set_header("x-openwhisk-activation-id", activation_id)
+            if not blocking:
+                self.reply({"activationId": activation_id}, 202)
+                return
+            record = await services.scheduler.wait(job, wait_ms / 1000)
+            if record is None:
+                self.reply({"activationId": activation_id}, 202)  # still running: the caller polls
+                return
         result = record["response"]["result"]
         if isinstance(result, list):
             body: Any = result
@@ -176,9 +167,29 @@ class ActionHandler(ApiHandler):
             raise InvalidRequest(msg.malformed_query_param("timeout", msg.invalid_timeout(BLOCKING_WAIT_MS)))
         return value
 
-    def _params(self, action: dict[str, Any]) -> dict[str, Any]:
-        """The action's parameters, overridden by the payload (a JSON object, or nothing)."""
-        params = {p["key"]: p["value"] for p in action["parameters"]}
+    async def _sequence(
+        self, resolved: Resolved, payload: dict[str, Any], blocking: bool, wait_ms: int
+    ) -> dict[str, Any] | None:
+        """Start a sequence (throttled once, as a whole); its record if it ends within the wait, else the
+        202 is sent here and ``None`` returned."""
+        services, user_ns = self.services, self.user_namespace
+        in_flight = services.scheduler.in_flight(user_ns)
+        if in_flight >= services.scheduler.limit:
+            raise Throttled(msg.too_many_concurrent(in_flight, services.scheduler.limit))
+        activation_id = uuid.uuid4().hex
+        task = start_sequence(services, resolved, payload, user_ns, activation_id)
+        self.set_header("x-openwhisk-activation-id", activation_id)
+        if blocking:
+            try:
+                return await asyncio.wait_for(asyncio.shield(task), wait_ms / 1000)
+            except asyncio.TimeoutError:
+                pass
+        self.reply({"activationId": activation_id}, 202)
+        return None
+
+    def _payload(self) -> dict[str, Any]:
+        """The invoke payload: a JSON object, or nothing."""
+        params: dict[str, Any] = {}
         body = self.request.body
         if body.strip():
             self.require_json()
@@ -191,15 +202,22 @@ class ActionHandler(ApiHandler):
             params.update(payload)
         return params
 
-    def _spec(self, action: dict[str, Any], path: str) -> ActionSpec:
-        key = f"{path}@{action['version']}#{action['updated']}"
-        spec = self._spec_cache.get(key)
-        if spec is None:
-            if len(self._spec_cache) > 1024:  # old revisions: no need to keep them
-                self._spec_cache.clear()
-            spec = self._spec_cache[key] = action_spec(action, path)
-        return spec
+
+_running: set[asyncio.Task[Any]] = set()  # sequences in flight (a task needs a strong reference)
 
 
-def _provides_key(action: dict[str, Any]) -> bool:
-    return any(a["key"] == "provide-api-key" and a["value"] is True for a in action["annotations"])
+def start_sequence(
+    services: Any, resolved: Resolved, payload: dict[str, Any], user_ns: str, activation_id: str
+) -> asyncio.Task[dict[str, Any]]:
+    """Run a sequence in the background; the task's result is its record (also what a rule uses)."""
+
+    async def run() -> dict[str, Any]:
+        record, _ = await run_sequence(
+            services, resolved.action, resolved.path, user_ns, payload, activation_id, accepted_ms=now_ms()
+        )
+        return record
+
+    task = asyncio.get_running_loop().create_task(run())
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    return task

@@ -1,8 +1,7 @@
 """The engine's one route table and the tornado application built from it.
 
 Every route but ``GET /`` and ``GET /api/v1`` authenticates (``base.ApiHandler.prepare``); a test walks this
-table to prove it. Triggers, rules and packages slot in here as further ``/namespaces/{ns}/<collection>``
-rows when they land. Owns nothing else.
+table to prove it. Owns nothing else.
 """
 
 from __future__ import annotations
@@ -16,7 +15,9 @@ from .actions_api import ActionHandler, ActionsListHandler
 from .activations_api import ActivationHandler, ActivationsListHandler
 from .base import NotFoundHandler
 from .meta_api import ApiInfoHandler, InfoHandler, LimitsHandler, NamespacesHandler
+from .packages_api import PackageHandler, PackagesListHandler
 from .services import Services
+from .triggers_api import RuleHandler, RulesListHandler, TriggerHandler, TriggersListHandler
 
 __all__ = ["ROUTES", "make_app"]
 
@@ -36,6 +37,12 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     (_NS + r"/activations/?", ActivationsListHandler),
     (_NS + rf"/activations/{_SEG}/?", ActivationHandler),
     (_NS + rf"/activations/{_SEG}/(result|logs)/?", ActivationHandler),
+    (_NS + r"/triggers/?", TriggersListHandler),
+    (_NS + rf"/triggers/{_SEG}/?", TriggerHandler),
+    (_NS + r"/rules/?", RulesListHandler),
+    (_NS + rf"/rules/{_SEG}/?", RuleHandler),
+    (_NS + r"/packages/?", PackagesListHandler),
+    (_NS + rf"/packages/{_SEG}/?", PackageHandler),
 ]
 
 access_log = logging.getLogger("jupyter_faas.engine.access")

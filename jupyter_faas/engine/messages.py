@@ -16,14 +16,25 @@ __all__ = [
     "AUTH_INVALID",
     "AUTH_MISSING",
     "AUTH_REALM",
+    "BINDING_CANNOT_REFERENCE_BINDING",
+    "BINDING_DOES_NOT_EXIST",
     "DOCS_WITH_COUNT",
     "ENTITY_NAME_ILLEGAL",
     "EXEC_UNDEFINED",
     "MEMORY_EXHAUSTED",
     "NAMESPACE_ILLEGAL",
+    "NOT_ALLOWED_ON_BINDING",
+    "PACKAGE_CANNOT_BECOME_BINDING",
     "RESOURCE_EXISTS",
     "RESOURCE_NOT_FOUND",
     "ROUTE_NOT_FOUND",
+    "RULE_NEEDS_TRIGGER_AND_ACTION",
+    "RULE_TRIGGER_MISSING",
+    "SEQUENCE_COMPONENT_NOT_FOUND",
+    "SEQUENCE_FAILED",
+    "SEQUENCE_IS_CYCLIC",
+    "SEQUENCE_IS_TOO_LONG",
+    "SEQUENCE_NO_COMPONENT",
     "activation_id_length",
     "argument_not_integer",
     "bad_epoch",
@@ -40,9 +51,13 @@ __all__ = [
     "method_not_allowed",
     "name_too_long",
     "not_authorized",
+    "package_not_empty",
+    "rule_state_unknown",
+    "sequence_retrieve_timeout",
     "size_above",
     "size_below",
     "too_many_concurrent",
+    "trigger_with_inactive_rule",
     "unsupported_content_type",
 ]
 
@@ -60,6 +75,20 @@ DOCS_WITH_COUNT = "The parameter 'docs' is not permitted with 'count'."
 ABNORMAL_INIT = "The action did not initialize and exited unexpectedly."
 ABNORMAL_RUN = "The action did not produce a valid response and exited unexpectedly."
 MEMORY_EXHAUSTED = "The action exhausted its memory and was aborted."
+# ErrorResponse.scala (Messages): sequences
+SEQUENCE_IS_TOO_LONG = "Too many actions in the sequence."
+SEQUENCE_NO_COMPONENT = "No component specified for the sequence."
+SEQUENCE_IS_CYCLIC = "Sequence may not refer to itself."
+SEQUENCE_COMPONENT_NOT_FOUND = "Sequence component does not exist."
+SEQUENCE_FAILED = "Sequence failed."  # Messages.sequenceActivationFailure
+# ErrorResponse.scala (Messages): packages
+BINDING_DOES_NOT_EXIST = "Binding references a package that does not exist."
+PACKAGE_CANNOT_BECOME_BINDING = "Resource is a package and cannot be converted into a binding."
+BINDING_CANNOT_REFERENCE_BINDING = "Cannot bind to another package binding."
+NOT_ALLOWED_ON_BINDING = "Operation not permitted on package binding."
+# Rules.scala
+RULE_NEEDS_TRIGGER_AND_ACTION = "rule requires a valid trigger and a valid action"
+RULE_TRIGGER_MISSING = "Only rules with existing triggers can be activated"
 # Actions.scala make(): the action has no exec on create
 EXEC_UNDEFINED = "exec undefined"
 # WhiskStore / putEntity: the document exists and overwrite is false (DocumentConflictException)
@@ -70,6 +99,23 @@ ROUTE_NOT_FOUND = "The requested resource could not be found."
 
 def not_authorized(value: str) -> str:  # Messages.notAuthorizedtoAccessResource
     return f"The supplied authentication is not authorized to access '{value}'."
+
+
+def sequence_retrieve_timeout(activation_id: str) -> str:  # Messages.sequenceRetrieveActivationTimeout
+    return f"Timeout reached when retrieving activation {activation_id} for sequence component."
+
+
+def trigger_with_inactive_rule(rule: str, action: str) -> str:  # Messages.triggerWithInactiveRule
+    return f"Rule '{rule}' is inactive, action '{action}' was not activated."
+
+
+def rule_state_unknown(status: str) -> str:  # Status.serdesRestricted
+    return f"'{status}' is not a recognized rule state, must be one of ['active', 'inactive']"
+
+
+def package_not_empty(n: int) -> str:  # Packages.scala remove()
+    what = "entity" if n == 1 else "entities"
+    return f"Package not empty (contains {n} {what}). Set force param or delete package contents."
 
 
 def too_many_concurrent(count: int, allowed: int) -> str:  # Messages.tooManyConcurrentRequests

@@ -1,4 +1,5 @@
-"""The engine's SQLite store: actions (with their code), activation records and their logs.
+"""The engine's SQLite store: actions (with their code), triggers, rules and packages, activation records and
+their logs.
 
 One connection in WAL mode (``synchronous=NORMAL``) behind one lock, so the event loop and the scheduler's
 worker threads share it safely; statements are cached by sqlite3. An activation is written twice: a
@@ -36,6 +37,15 @@ CREATE TABLE IF NOT EXISTS activations (
     doc TEXT NOT NULL               -- the record without logs (pending: what recovery needs)
 );
 CREATE INDEX IF NOT EXISTS activations_by_start ON activations (namespace, pending, start DESC);
+CREATE TABLE IF NOT EXISTS entities (
+    collection TEXT NOT NULL,       -- "triggers", "rules" or "packages"
+    path TEXT NOT NULL,             -- "guest/name"
+    namespace TEXT NOT NULL,
+    updated INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (collection, path)
+);
+CREATE INDEX IF NOT EXISTS entities_by_ns ON entities (collection, namespace, updated DESC);
 CREATE TABLE IF NOT EXISTS logs (
     id TEXT PRIMARY KEY,
     lines TEXT NOT NULL
@@ -104,6 +114,44 @@ class Store:
             (n,) = self._db.execute(
                 "SELECT COUNT(*) FROM actions WHERE namespace = ? OR namespace LIKE ? ESCAPE '\\'",
                 (namespace, _like_prefix(namespace)),
+            ).fetchone()
+        return max(0, int(n) - skip)
+
+    # triggers, rules, packages -----------------------------------------------------------------------------
+    def get_entity(self, collection: str, path: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT doc FROM entities WHERE collection = ? AND path = ?", (collection, path)
+            ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put_entity(self, collection: str, path: str, doc: dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO entities (collection, path, namespace, updated, doc) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (collection, path, doc["namespace"], doc["updated"], json.dumps(doc)),
+            )
+
+    def delete_entity(self, collection: str, path: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM entities WHERE collection = ? AND path = ?", (collection, path))
+
+    def list_entities(self, collection: str, namespace: str, skip: int, limit: int) -> list[dict[str, Any]]:
+        """The entities of one collection in ``namespace``, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT doc FROM entities WHERE collection = ? AND namespace = ? "
+                "ORDER BY updated DESC, rowid DESC LIMIT ? OFFSET ?",
+                (collection, namespace, limit, skip),
+            ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def count_entities(self, collection: str, namespace: str, skip: int) -> int:
+        with self._lock:
+            (n,) = self._db.execute(
+                "SELECT COUNT(*) FROM entities WHERE collection = ? AND namespace = ?",
+                (collection, namespace),
             ).fetchone()
         return max(0, int(n) - skip)
 

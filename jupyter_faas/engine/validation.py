@@ -20,6 +20,7 @@ __all__ = [
     "BLACKBOX",
     "ENTITY_NAME_MAX",
     "RUNTIMES",
+    "SEQUENCE",
     "ActionPut",
     "check_name",
     "is_binary_code",
@@ -29,14 +30,15 @@ __all__ = [
 ]
 
 BLACKBOX = "blackbox"
+SEQUENCE = "sequence"
 ENTITY_NAME_MAX = 256
 # EntityName.REGEX in EntityPath.scala (Java's \w is ASCII)
 _NAME = re.compile(r"\A([\w]|[\w][\w@ .&-]{0,254}[\w@.&-])\Z", re.ASCII)
 # Exec.isBase64Pattern in Exec.scala
 _BASE64 = re.compile(r"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$")
 _SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
-# What "Valid values are" lists: the kinds this engine runs (sequences are not supported yet).
-RUNTIMES: list[str] = sorted([*KINDS, BLACKBOX])
+# What "Valid values are" lists: the kinds this engine runs, plus the two intrinsic ones (Exec.scala).
+RUNTIMES: list[str] = sorted([*KINDS, BLACKBOX, SEQUENCE])
 
 
 def check_name(segment: str, *, field: str = "Name segement") -> str:
@@ -118,6 +120,8 @@ def _exec(value: Any) -> dict[str, Any]:
             msg.malformed_content(f"if defined, 'main' be a string in 'exec' for '{kind}' actions")
         )
     code = value.get("code")
+    if kind == SEQUENCE:
+        return {"kind": SEQUENCE, "components": _components(value.get("components"))}
     if kind == BLACKBOX:
         image = value.get("image")
         if not isinstance(image, str) or not image.strip():
@@ -144,6 +148,22 @@ def _exec(value: Any) -> dict[str, Any]:
         out = {"kind": resolved, "code": code, "binary": is_binary_code(code)}
     if main is not None:
         out["main"] = main
+    return out
+
+
+def _components(value: Any) -> list[str]:
+    """SequenceExec: each component a fully qualified name, kept as ``/ns[/pkg]/name`` (``_`` resolved by
+    the caller); the checks of length, existence and cycles need the store (``sequences.py``)."""
+    if value is None:
+        raise InvalidRequest(msg.malformed_content("'components' must be defined for sequence kind"))
+    if not isinstance(value, list):
+        raise InvalidRequest(msg.malformed_content("'components' must be an array"))
+    out = []
+    for c in value:
+        parts = c.strip().strip("/").split("/") if isinstance(c, str) else []
+        if not 2 <= len(parts) <= 3 or not all(_NAME.match(p) for p in parts):
+            raise InvalidRequest(msg.malformed_content("fully qualified name malformed"))
+        out.append("/" + "/".join(parts))
     return out
 
 
@@ -242,7 +262,7 @@ def make_action(namespace: str, name: str, put: ActionPut, now_ms: int) -> dict[
         "publish": bool(put.publish),
         "exec": put.exec,
         "annotations": _amend(put.annotations or [], put.exec["kind"], create=True),
-        "parameters": put.parameters or [],
+        "parameters": _sequence_params(put.exec) or put.parameters or [],
         "limits": {k: limits[k] for k in ("timeout", "memory", "logs", "concurrency")},
         "updated": now_ms,
     }
@@ -262,7 +282,27 @@ def update_action(old: dict[str, Any], put: ActionPut, overwrite: bool, now_ms: 
         "publish": old["publish"] if put.publish is None else put.publish,
         "exec": exec_,
         "annotations": _amend(_merge(old["annotations"], put.annotations), exec_["kind"], create=False),
-        "parameters": old["parameters"] if put.parameters is None else put.parameters,
+        "parameters": _update_params(old, put),
         "limits": limits,
         "updated": now_ms,
     }
+
+
+def _sequence_params(exec_: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+    """Actions.scala: a sequence's only parameter is ``_actions``, its components (any others are dropped)."""
+    if exec_ is None or exec_["kind"] != SEQUENCE:
+        return None
+    return [{"key": "_actions", "value": list(exec_["components"])}]
+
+
+def _update_params(old: dict[str, Any], put: ActionPut) -> list[dict[str, Any]]:
+    """updateWhiskAction's rules: a sequence keeps ``_actions``; leaving a sequence drops them."""
+    seq = _sequence_params(put.exec)
+    if seq is not None:
+        return seq
+    was_sequence = old["exec"]["kind"] == SEQUENCE
+    if put.exec is None:
+        return list(old["parameters"]) if was_sequence or put.parameters is None else put.parameters
+    if put.parameters is not None:
+        return put.parameters
+    return [] if was_sequence else list(old["parameters"])
