@@ -102,6 +102,9 @@ def register(subparsers: Any) -> None:
         p.add_argument("--kind", help="runtime kind, e.g. python:3.11 (required for a .zip)")
         p.add_argument("--main", help="entry function (default main)")
         p.add_argument("--docker", metavar="IMAGE", help="a blackbox action running IMAGE")
+        p.add_argument(
+            "--sequence", metavar="A,B,C", help="a sequence of these actions (comma-separated), as wsk does"
+        )
         p.add_argument("-m", "--memory", type=int, help="memory limit in MB")
         p.add_argument("-t", "--timeout", type=int, help="time limit in milliseconds")
         p.add_argument("-l", "--logsize", type=int, help="log size limit in MB")
@@ -164,7 +167,15 @@ def _artifact(
 
 
 def _create(args: argparse.Namespace) -> int:
-    code = _artifact(args.artifact, args.kind, args.docker, args.overwrite)
+    components = [c.strip() for c in args.sequence.split(",") if c.strip()] if args.sequence else None
+    if components is not None and args.artifact:
+        raise InvalidRequest(
+            "A sequence has no code of its own: give --sequence or a file, not both.",
+            fix="jupyter-faas action create NAME --sequence first,second",
+        )
+    code = None
+    if components is None:
+        code = _artifact(args.artifact, args.kind, args.docker, args.overwrite)
     params = params_from(args.param, args.param_file)
     annotations = {k: _value(v) for k, v in args.annotation} or None
     kind = args.kind or ("python:default" if args.artifact and not args.docker else None)
@@ -180,6 +191,7 @@ def _create(args: argparse.Namespace) -> int:
             logs=args.logsize,
             parameters=params,
             annotations=annotations,
+            components=components,
             overwrite=args.overwrite,
         )
     say(f"ok: {'updated' if args.overwrite else 'created'} action /{action['namespace']}/{action['name']}")

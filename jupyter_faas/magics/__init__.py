@@ -5,6 +5,7 @@ Thin adapters (parse with ``@magic_arguments``, call one service, return a ``dis
 * ``deploy.py``: ``%%faas_deploy`` / ``%faas_deploy``, ``%faas_test`` (build, local test, deploy);
 * ``invoke.py``: ``%faas_invoke``, ``%faas_poll``, ``%faas_activations``, ``%faas_logs``, ``%faas_stats``,
   ``%faas_actions``, ``%faas_delete`` (the OpenWhisk client and stats);
+* ``events.py``: ``%faas_sequence``, ``%faas_trigger``, ``%faas_rule``, ``%faas_fire`` (pipelines);
 * ``config.py``: ``%faas_config``;
 * ``session.py``: the state on the shell (resolved config, client, embedded engine) and the one
   ``FaasError`` -> ``UsageError`` translation; ``progress.py``: progress of long steps.
@@ -18,13 +19,21 @@ from typing import Any
 
 from .config import ConfigMagics
 from .deploy import DeployMagics
+from .events import EventMagics
 from .invoke import InvokeMagics
 from .session import Session
 
-__all__ = ["ConfigMagics", "DeployMagics", "InvokeMagics", "Session", "load_ipython_extension"]
+__all__ = [
+    "ConfigMagics",
+    "DeployMagics",
+    "EventMagics",
+    "InvokeMagics",
+    "Session",
+    "load_ipython_extension",
+]
 
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register the ``%faas_*`` magics on ``ipython``."""
-    for magics in (DeployMagics, InvokeMagics, ConfigMagics):
+    for magics in (DeployMagics, InvokeMagics, EventMagics, ConfigMagics):
         ipython.register_magics(magics)

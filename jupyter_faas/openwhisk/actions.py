@@ -90,9 +90,11 @@ class Actions:
         limits: Mapping[str, int] | None = None,
         parameters: Mapping[str, Any] | None = None,
         annotations: Mapping[str, Any] | None = None,
+        components: Iterable[str | QualifiedName] | None = None,
         overwrite: bool = False,
     ) -> dict[str, Any]:
-        """PUT an action: ``code`` is source or zip bytes (sent as base64); ``image`` means ``blackbox``.
+        """PUT an action: ``code`` is source or zip bytes (sent as base64); ``image`` means ``blackbox``;
+        ``components`` (action names, in order) makes a sequence.
 
         ``timeout`` is in ms, ``memory`` and ``logs`` in MB, as in the REST API. With ``overwrite`` this is
         an update: fields left ``None`` keep their values on the server.
@@ -100,11 +102,13 @@ class Actions:
         qn = self._name(name)
         body: dict[str, Any] = {}
         exec_: dict[str, Any] = {}
-        if image:
+        if components is not None:
+            exec_.update(kind="sequence", components=[str(self._name(c)) for c in components])
+        elif image:
             exec_.update(kind="blackbox", image=image)
         elif kind and (code is not None or not overwrite):
             exec_["kind"] = kind
-        if code is not None:
+        if code is not None and components is None:
             exec_["code"] = self._encode(code)
         if main:
             exec_["main"] = main
@@ -135,6 +139,13 @@ class Actions:
     ) -> dict[str, Any]:
         """``create(..., overwrite=True)``: creates or updates; absent fields keep their values."""
         return self.create(name, code, overwrite=True, **options)
+
+    def sequence(
+        self, name: str | QualifiedName, components: Iterable[str | QualifiedName], **options: Any
+    ) -> dict[str, Any]:
+        """Create or update the sequence ``name`` of ``components`` (each one's result the next one's
+        parameters; an error stops it); ``get(name)["exec"]["components"]`` lists them."""
+        return self.create(name, components=list(components), overwrite=True, **options)
 
     @staticmethod
     def _encode(code: str | bytes) -> str:

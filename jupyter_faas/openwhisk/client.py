@@ -2,7 +2,8 @@
 
 ``Client(config)`` owns one ``requests.Session`` (connection reuse: a warm invoke on the embedded engine
 takes 1-2 ms, a new TCP connection per call would double it) and exposes one object per resource:
-``.actions``, ``.activations``, ``.namespaces``, as openwhisk-client-js does.
+``.actions``, ``.activations``, ``.namespaces``, ``.triggers``, ``.rules``, ``.packages``, as
+openwhisk-client-js does.
 
 Retries: idempotent calls (GET, PUT, DELETE) are retried on connection errors, 429 and 503; an invoke
 (POST) only when it surely did not start (the connection was never made, or 429: OpenWhisk throttles
@@ -66,6 +67,8 @@ class Client:
         from .actions import Actions
         from .activations import Activations
         from .namespaces import Namespaces
+        from .packages import Packages
+        from .triggers import Rules, Triggers
 
         self.config = config if config is not None else resolve()
         self.retries = retries
@@ -90,6 +93,9 @@ class Client:
         self.actions = Actions(self)
         self.activations = Activations(self)
         self.namespaces = Namespaces(self)
+        self.triggers = Triggers(self)
+        self.rules = Rules(self)
+        self.packages = Packages(self)
 
     def __repr__(self) -> str:
         return f"Client({self.config!r})"
