@@ -42,3 +42,21 @@ def test_official_js_client(engine, tmp_path):
         timeout=240,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_official_js_client_triggers_and_rules(engine):
+    if not (ROOT / "node_modules" / "openwhisk").is_dir():
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True
+        )
+    env = {**os.environ, "OW_APIHOST": engine.apihost, "OW_AUTH": engine.auth, "OW_ACTION": unique("js")}
+    out = subprocess.run(
+        ["node", "--test", "tests/js/events.test.mjs"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
