@@ -45,19 +45,29 @@ async function sidebarShot(page, name) {
 }
 
 /**
- * Run a command from the command palette: open the palette (by its own command: its keyboard shortcut
- * toggles, and a press that lands while the page is busy closes it again), type the label, click it.
+ * Run a command from the command palette: open the palette (by its own command), type the label, click
+ * it. The modal palette closes when it loses focus, and a notebook that finishes loading (its kernel
+ * connecting) can take the focus at that moment: then open it again.
  */
 async function runFromPalette(page, label) {
   const palette = page.locator('.lm-CommandPalette-input');
-  for (let attempt = 0; attempt < 3 && !(await palette.isVisible()); attempt++) {
-    await page.evaluate(() =>
-      window.jupyterapp.commands.execute('apputils:activate-command-palette')
-    );
-    await palette.waitFor({ timeout: 15000 }).catch(() => undefined);
+  const item = page.locator('.lm-CommandPalette-item', { hasText: label }).first();
+  let last = null;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (!(await palette.isVisible())) {
+      await page.evaluate(() =>
+        window.jupyterapp.commands.execute('apputils:activate-command-palette')
+      );
+    }
+    try {
+      await palette.fill(label, { timeout: 5000 });
+      await item.click({ timeout: 5000 });
+      return;
+    } catch (error) {
+      last = error;
+    }
   }
-  await palette.fill(label);
-  await page.locator('.lm-CommandPalette-item', { hasText: label }).first().click();
+  throw last;
 }
 
 /** Drag the split handle right of the left panel, as a person does to give the sidebar room. */
@@ -113,10 +123,12 @@ async function run(page) {
       timeout: 60000
     }
   );
+  await page.evaluate(() => window.jupyterapp.restored);
+  // the kernel connected: the notebook has taken the focus it takes once, before the palette opens
   await page
-    .locator('.jp-Notebook')
+    .locator('.jp-StatusBar-Widget', { hasText: 'Idle' })
     .first()
-    .click({ position: { x: 5, y: 5 } }); // focus the app
+    .waitFor({ timeout: 120000 });
   await runFromPalette(page, 'Open the OpenWhisk Sidebar');
   const sidebar = page.locator('#jupyter-faas-sidebar');
   await sidebar.waitFor({ state: 'visible' });
