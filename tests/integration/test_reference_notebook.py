@@ -4,7 +4,8 @@ port), and its outputs checked: the image plan, the deployed result against the 
 warm activations, the crops and the stats summary written to the output folder.
 
 The notebook's model code is the sample's (``samples/smart_body_crop/body_crop.py``) pasted as cells; a
-test keeps the two the same, definition by definition.
+test keeps the two the same, definition by definition. The last section (issue 8) builds the pipeline
+quality gate -> crop as a sequence fired by a trigger through a rule, on a good and on a blurred photo.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import nbformat
 import pytest
+import requests
 from PIL import Image
 
 from jupyter_faas.engine import EngineHandle
@@ -159,6 +161,47 @@ def _definitions(tree: ast.AST) -> dict[str, str]:
         ):
             out[ast.unparse(node).splitlines()[0]] = ast.dump(node)
     return out
+
+
+def test_the_pipeline_section_gates_and_traces(executed: tuple[dict[str, Any], Path, EngineHandle]) -> None:
+    """Issue 8: quality gate then crop as a sequence, fired by a trigger through a rule, on a good photo
+    and on a blurred one; the engine holds each caused activation once."""
+    cells, _, engine = executed
+    tried = _stream(cells["pipeline-try"])
+    assert "astronaut: eyes -> on to the crop" in tried and "blurred:   skipped: low quality" in tried
+    plan = _stream(cells["pipeline-deploy"])
+    assert plan.startswith("plan: ") and "opencv_python_headless" in plan
+    built = _stream(cells["pipeline-build"])
+    assert "components  /guest/image-quality-gate -> /guest/smart-body-crop" in built
+    assert "status      active" in built and "action      /guest/quality-then-crop" in built
+    good = _data(cells["pipeline-good"], "text/plain")
+    assert "rule guest/crop-on-upload -> guest/quality-then-crop" in good
+    assert re.search(r"image-quality-gate +[0-9a-f]{32}  success", good), good[:2000]
+    assert re.search(r"smart-body-crop +[0-9a-f]{32}  success", good)
+    assert '"x": 45' in good and '"w": 310' in good  # the same box as the direct invoke
+    assert "component" in _data(cells["pipeline-good"], "text/html")
+    poor = _data(cells["pipeline-blurred"], "text/plain")
+    assert re.search(r"image-quality-gate +[0-9a-f]{32}  application error", poor), poor
+    assert "smart-body-crop" not in poor.split("result", 1)[0].split("quality-then-crop", 1)[1]
+    assert "skipped: low quality" in poor and "blurry" in poor
+    check = _stream(cells["pipeline-check"])
+    assert (
+        "good photo: ['image-quality-gate', 'smart-body-crop'] -> {'x': 45, 'y': 62, 'w': 310, 'h': 450}"
+        in check
+    )
+    assert "blurred:    ['image-quality-gate'] -> application error: skipped: low quality" in check
+    # the engine's records: the sequence twice (2 + 1 components), each trigger firing once
+    user, _, key = engine.auth.partition(":")
+    base = f"{engine.url}/namespaces/_/activations"
+    seq = requests.get(base, params={"name": "quality-then-crop"}, auth=(user, key), timeout=30).json()
+    assert len(seq) == 2
+    lengths = sorted(
+        len(requests.get(f"{base}/{a['activationId']}", auth=(user, key), timeout=30).json()["logs"])
+        for a in seq
+    )
+    assert lengths == [1, 2]
+    fired = requests.get(base, params={"name": "photo-uploaded"}, auth=(user, key), timeout=30).json()
+    assert len(fired) == 2
 
 
 def test_the_notebook_model_code_is_the_samples() -> None:

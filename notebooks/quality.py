@@ -1,0 +1,1 @@
+../samples/image_quality/quality.py
