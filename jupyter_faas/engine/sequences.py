@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import InvalidRequest
 from . import messages as msg
 from .invoker import now_ms, resolve, start_job
-from .records import response_json
+from .records import pending_doc, response_json
 from .services import Services
 from .validation import SEQUENCE
 
@@ -107,6 +107,11 @@ async def run_sequence(
 ) -> tuple[dict[str, Any], int]:
     """Run the sequence ``action`` and store its record; (the record, the atomic actions run so far)."""
     start = now_ms()
+    # marked in flight, so that an engine stopped mid-sequence records it at its next start (recover)
+    services.store.add_pending(
+        activation_id, user_ns, _filter_name(action), accepted_ms,
+        pending_doc(action, user_ns, activation_id, accepted_ms),
+    )  # fmt: skip
     acc = _Accounting(payload, atomic)
     next_payload: dict[str, Any] = payload
     try:

@@ -165,3 +165,26 @@ def test_non_blocking_sequence(ow: OwSession, add: str) -> None:
     assert record["response"]["result"] == {"n": 22, "seen": 2}
     listed = ow.get(ow.ns(f"activations?name={name}")).json()
     assert [a["activationId"] for a in listed] == [record["activationId"]]
+
+
+def test_a_sequence_in_flight_when_the_engine_dies_is_recorded_at_restart(start_engine, tmp_path) -> None:
+    from test_engine_restart import STUCK, _wait_for
+
+    data, gate = tmp_path / "data", tmp_path / "gate"
+    first = start_engine(data_dir=data)
+    try:
+        with OwSession(first) as ow:
+            stuck, name = unique("stuck"), unique("seq")
+            deploy(ow, stuck, STUCK)
+            assert sequence(ow, name, [f"/_/{stuck}"]).status_code == 200
+            params = {"gate": str(gate), "started": str(tmp_path / "started")}
+            seq_id = ow.post(ow.ns(f"actions/{name}"), json=params).json()["activationId"]
+            _wait_for(tmp_path / "started")
+        first.kill()
+    finally:
+        gate.touch()
+    second = start_engine(data_dir=data)
+    with OwSession(second) as ow:
+        lost = get_record(ow, seq_id)
+        assert lost["name"] == name and lost["response"]["status"] == "whisk internal error"
+        assert annotations(lost)["kind"] == "sequence"
