@@ -8,7 +8,10 @@ Queued work is never dropped. The pending mark is what lets the next engine clos
 dies under: it is written before a non-blocking invoke answers 202, and for a blocking invoke by a writer
 thread while the action runs (the caller holds no id until the response), or at once if the wait runs out.
 
-``wait`` is how the event loop waits for a record without a thread of its own. Owns nothing about HTTP nor
+A blocking job that finds an idle warm container (``runtime.begin``) skips the worker threads: the event
+loop sends it, marks it pending while the action works, waits for the answer (``warm_driver.py``) and
+stores the record, with no thread hand-off. ``wait`` is how the event loop waits for a record without a
+thread of its own. Owns nothing about HTTP nor
 the record's shape (``records.py``).
 """
 
@@ -26,6 +29,7 @@ from ..runtime import ActionSpec, RunOutcome, RunRequest
 from . import messages as msg
 from .records import WHISK_ERROR, build_record, pending_doc
 from .store import Store
+from .warm_driver import drive
 
 __all__ = ["Job", "RuntimeLike", "Scheduler"]
 
@@ -117,6 +121,8 @@ class Scheduler:
             if blocking:
                 job.loop = asyncio.get_running_loop()
                 job.waiter = job.loop.create_future()
+                if self._start_warm(job):
+                    return
                 self._marks.put(job.pending_args())
             else:
                 self._store.add_pending(*job.pending_args())
@@ -143,22 +149,54 @@ class Scheduler:
         with self._lock:
             self._in_flight[namespace] -= 1
 
+    def _start_warm(self, job: Job) -> bool:
+        """Run a blocking job on an idle warm container, driven by the event loop (no thread hand-off);
+        False when the runtime has none to give (cold start): the job then goes to a worker thread."""
+        begin = getattr(self._runtime, "begin", None)
+        if begin is None or self._stopping:
+            return False
+        try:
+            warm = begin(job.spec, job.request)
+        except Exception:  # the runtime's bug: the worker path reports it as a whisk error
+            log.exception("could not start activation %s on a warm container", job.activation_id)
+            return False
+        if warm is None:
+            return False
+        assert job.loop is not None
+        drive(job.loop, warm, lambda outcome: self._complete(job, outcome))
+        try:  # while the action works: the loop has nothing else to do for this job
+            self._store.add_pending(*job.pending_args())
+        except Exception:
+            log.exception("could not mark activation %s pending", job.activation_id)
+        return True
+
+    def _complete(self, job: Job, outcome: RunOutcome) -> None:
+        """Store the record of a job run by the event loop and settle its waiter (on the loop)."""
+        result = self._record(job, outcome)
+        if result is not None and job.waiter is not None:
+            _settle(job.waiter, result)
+
+    def _record(self, job: Job, outcome: RunOutcome) -> Record | BaseException | None:
+        """Store the record (what the waiter gets), an error (the caller gets a 500, the mark stays pending),
+        or ``None`` when the engine is stopping (left pending, closed by the next engine)."""
+        try:
+            if self._stopping:
+                return None
+            record = build_record(job.action, job.namespace, job.activation_id, outcome, cause=job.cause)
+            self._store.finish(record, outcome.logs, _filter_name(job.action))
+            return record
+        except Exception as exc:
+            log.exception("could not store activation %s", job.activation_id)
+            error = ServerError("There was an internal server error.", activation_id=job.activation_id)
+            error.__cause__ = exc
+            return error
+        finally:
+            self._release(job.namespace)
+
     def _work(self) -> None:
         while (job := self._jobs.get()) is not _STOP:
-            result: Record | BaseException
-            try:
-                outcome = self._outcome(job)
-                if self._stopping:
-                    continue  # interrupted by the engine's stop: left pending, closed by the next engine
-                result = build_record(job.action, job.namespace, job.activation_id, outcome, cause=job.cause)
-                self._store.finish(result, outcome.logs, _filter_name(job.action))
-            except Exception as exc:  # the store failed: the caller gets a 500, the mark stays pending
-                log.exception("could not store activation %s", job.activation_id)
-                result = ServerError("There was an internal server error.", activation_id=job.activation_id)
-                result.__cause__ = exc
-            finally:
-                self._release(job.namespace)
-            if job.loop is not None and job.waiter is not None:
+            result = self._record(job, self._outcome(job))
+            if result is not None and job.loop is not None and job.waiter is not None:
                 job.loop.call_soon_threadsafe(_settle, job.waiter, result)
 
     def _mark_pending(self) -> None:

@@ -7,6 +7,8 @@ Interface (stable; the engine and the local test depend on it)::
 
     runtime = Runtime(work_dir=Path(...))           # containers' folders live under work_dir
     outcome = runtime.run(spec, request)            # blocking; thread-safe; many at once
+    warm = runtime.begin(spec, request)             # warm only, non-blocking (an event loop drives it:
+                                                    # see warm.py); None -> call run() on a thread
     runtime.prepare("python:3.11")                  # optional: build the kind now, keep a stem cell ready
     runtime.images.build(tag, context_dir)          # a blackbox image from a Dockerfile subset
     runtime.counts(); runtime.warm_count(key)       # introspection
@@ -20,9 +22,11 @@ Interface (stable; the engine and the local test depend on it)::
 
 Modules: ``runtime.py`` (``Runtime``: one activation end to end), ``launcher.py`` (runs inside the action
 process; standard library only), ``container.py`` (one action process: spawn, init, run, kill, limits),
-``limits.py`` (memory: cgroup or RSS watchdog), ``pool.py`` (warm containers per revision, stem cells,
-reaping), ``environments.py`` (kind -> interpreter + stock packages), ``images.py`` (blackbox images
-realised as local environments), ``archive.py`` (safe zip extraction), ``messages.py`` (upstream's words).
+``warm.py`` (a warm run driven by an event loop), ``answers.py`` (the launcher's answers read as
+upstream's invoker does), ``logs.py`` (log lines), ``limits.py`` (memory: cgroup or RSS watchdog),
+``pool.py`` (warm containers per revision, stem cells, reaping), ``environments.py`` (kind -> interpreter +
+stock packages), ``images.py`` (blackbox images realised as local environments), ``archive.py`` (safe zip
+extraction), ``messages.py`` (upstream's words).
 """
 
 from __future__ import annotations

@@ -2,11 +2,14 @@
 
 A container is spawned bare (a "stem cell": the kind's interpreter running ``launcher.py``), then
 initialised once with an action and run many times, by one caller at a time (``pool.py`` sees to that).
-Each exchange writes one command line, then waits, in the caller's thread and without polling sleeps, for
-the answer on the response pipe and the end-of-activation sentinels on stdout and stderr, timestamping log
-lines as they are read. It enforces the time limit (kill the process group), the memory limit (cgroup, or
-an RSS watchdog polled every ~10 ms), the logs limit and the 1 MB result limit, and maps every failure to
-upstream's outcome. What this module does not own: which container serves which run (``pool.py``), kinds.
+Each exchange writes one command line, then collects the answer on the response pipe and the
+end-of-activation sentinels on stdout and stderr, timestamping log lines as they are read. The caller
+either waits in its thread (``init``, ``run``: no polling sleeps), or, for a run, drives it from an event
+loop: ``start_run`` then ``step`` whenever ``fileno()`` (an epoll over the three pipes) is readable, then
+``end_run``. It enforces the time limit (kill the process group), the memory limit (cgroup, or an RSS
+watchdog polled every ~10 ms), the logs limit and the 1 MB result limit, and maps every failure to
+upstream's outcome. What this module does not own: which container serves which run (``pool.py``),
+kinds, log line formatting (``logs.py``).
 """
 
 from __future__ import annotations
@@ -19,69 +22,43 @@ import select
 import signal
 import subprocess
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..contract import MAX_PAYLOAD_BYTES
 from . import messages as msg
+from .answers import Exchange, read_init_answer, read_run_answer
 from .limits import MemoryGuard, make_guard
+from .logs import LogCollector, format_log_line
 
-__all__ = ["Container", "Exchange", "LogCollector", "format_log_line"]
+__all__ = ["Container", "Exchange", "LogCollector", "Talk", "format_log_line"]
 
 LAUNCHER = str(Path(__file__).resolve().parent / "launcher.py")
 _SENTINEL = msg.SENTINEL.encode()
 _IDS = itertools.count(1)
 _POLL_MS = 10
 _MAX_LINE = 16 * 1024
+_READABLE = select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR
 
 
-def _stamp(ns: int) -> str:
-    secs, frac = divmod(ns, 1_000_000_000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(secs)) + f".{frac:09d}Z"
+class Talk:
+    """One exchange in progress: the answer so far, the streams that owe a sentinel, the deadline."""
 
+    __slots__ = ("answer", "deadline", "have_answer", "length", "logs", "pending", "reason")
 
-def format_log_line(stream: str, text: str, ns: int | None = None) -> str:
-    """Upstream's log entry: ``<RFC3339 UTC, 9 fraction digits>Z <stream>: <text>``."""
-    return f"{_stamp(time.time_ns() if ns is None else ns)} {stream}: {text}"
+    def __init__(self, deadline: float, logs: LogCollector, pending: set[int]) -> None:
+        self.deadline = deadline
+        self.logs = logs
+        self.pending = pending  # the log streams that still owe this exchange a sentinel
+        self.answer = bytearray()
+        self.length = 0
+        self.have_answer = False
+        self.reason = "ok"  # or "timeout", "memory", "exit"
 
-
-@dataclass
-class LogCollector:
-    """The log lines of one activation (init and run on a cold start), cut at the logs limit."""
-
-    limit_bytes: int
-    lines: list[str] = field(default_factory=list)
-    size: int = 0
-    truncated: bool = False
-
-    def add(self, stream: str, raw: bytes, ns: int) -> None:
-        if self.truncated:
-            return
-        line = f"{_stamp(ns)} {stream}: {raw.decode('utf-8', 'replace').rstrip(chr(13))}"
-        size = len(line.encode("utf-8", "replace")) + 1
-        if self.size + size > self.limit_bytes:
-            self.truncated = True
-            return
-        self.size += size
-        self.lines.append(line)
-
-    def finish(self, developer_error: bool) -> list[str]:
-        if self.truncated:
-            self.lines.append(format_log_line("stderr", msg.truncated_logs(self.limit_bytes)))
-        if developer_error:
-            self.lines.append(format_log_line("stderr", msg.LOG_WARNING_DEVELOPER_ERROR))
-        return self.lines
-
-
-@dataclass
-class Exchange:
-    """What one init or run produced. ``status`` 0 means the container answered as expected."""
-
-    status: int
-    result: Any = None
-    timeout: bool = False
-    fatal: bool = False  # the container is unusable and must be destroyed
+    @property
+    def clean(self) -> bool:
+        """Over with the whole answer and both sentinels: ending it costs no kill and no wait."""
+        return self.reason == "ok" and self.have_answer and not self.pending
 
 
 class Container:
@@ -119,9 +96,9 @@ class Container:
         self._answer_fd = r3
         self._out = self.proc.stdout.fileno()
         self._err = self.proc.stderr.fileno()
-        self._poller = select.poll()
+        self._poller = select.epoll()  # readable (as an fd) whenever one of the pipes is: see fileno()
         for fd in (r3, self._out, self._err):
-            self._poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+            self._poller.register(fd, _READABLE)
         self._partial = {self._out: b"", self._err: b""}
         self._open = {r3, self._out, self._err}
         self.initialized = False
@@ -141,49 +118,39 @@ class Container:
         if not self.wait_ready():
             return Exchange(2, {"error": msg.ABNORMAL_INIT}, fatal=True)
         command = {"init": {"main": main, "env": env, "dir": str(self.action_dir)}}
-        answer, _, reason = self._exchange(command, timeout_ms, logs)
-        if reason == "timeout":
-            return Exchange(2, {"error": msg.timed_out(timeout_ms, True)}, timeout=True, fatal=True)
-        if reason == "memory":
-            return Exchange(2, {"error": msg.MEMORY_EXHAUSTED}, fatal=True)
-        if answer is None:
-            return Exchange(2, {"error": msg.ABNORMAL_INIT}, fatal=True)
-        try:
-            data = json.loads(answer)
-        except ValueError:
-            return Exchange(2, {"error": msg.ABNORMAL_INIT}, fatal=True)
-        if isinstance(data, dict) and data.get("ok") is True:
-            self.initialized = True
-            return Exchange(0)
-        error = data.get("error", msg.ABNORMAL_INIT) if isinstance(data, dict) else msg.ABNORMAL_INIT
-        return Exchange(2, {"error": error}, fatal=True)
+        exchange = read_init_answer(*self._exchange(command, timeout_ms, logs), timeout_ms)
+        self.initialized = exchange.status == 0
+        return exchange
 
     def run(self, fields: dict[str, Any], timeout_ms: int, logs: LogCollector) -> Exchange:
-        """One activation; the outcome as upstream's invoker reads the proxy's answer."""
-        answer, length, reason = self._exchange({"run": fields}, timeout_ms, logs)
-        if reason == "timeout":
-            return Exchange(2, {"error": msg.timed_out(timeout_ms, False)}, timeout=True, fatal=True)
-        if reason == "memory":
-            return Exchange(2, {"error": msg.MEMORY_EXHAUSTED}, fatal=True)
-        if answer is None:
-            return Exchange(2, {"error": msg.ABNORMAL_RUN}, fatal=True)
-        if length > MAX_PAYLOAD_BYTES:
-            trunk = answer[:MAX_PAYLOAD_BYTES].decode("utf-8", "ignore")
-            return Exchange(1, {"error": msg.truncated_response(trunk, length, MAX_PAYLOAD_BYTES)})
-        text = answer.decode("utf-8", "replace")
-        try:
-            result = json.loads(text)
-        except ValueError:
-            return Exchange(2, {"error": msg.NOT_DICT_OR_ARRAY}, fatal=True)
-        if isinstance(result, dict):
-            if "error" in result:
-                return Exchange(1, {"error": result["error"]})
-            return Exchange(0, result)
-        if isinstance(result, list):
-            return Exchange(0, result)
-        if result is None:  # the proxy passes `null` on; the invoker then rejects it
-            return Exchange(2, {"error": msg.invalid_run_response(text.strip())}, fatal=True)
-        return Exchange(2, {"error": msg.NOT_DICT_OR_ARRAY}, fatal=True)
+        """One activation, waited for in this thread; the outcome as upstream's invoker reads it."""
+        return read_run_answer(*self._exchange({"run": fields}, timeout_ms, logs), timeout_ms)
+
+    def start_run(self, fields: dict[str, Any], timeout_ms: int, logs: LogCollector) -> Talk:
+        """Send one activation and return at once: call ``step`` whenever ``fileno()`` is readable (and
+        ``expire`` when the time limit passes) until it says the run is over, then ``end_run``."""
+        return self._start({"run": fields}, timeout_ms, logs)
+
+    def fileno(self) -> int:
+        """An fd that is readable while the action's pipes have something to read (an event loop waits on
+        it between ``step`` calls)."""
+        return self._poller.fileno()
+
+    def step(self, talk: Talk) -> bool:
+        """Read what the pipes hold now, without waiting; True when the exchange is over."""
+        if not self._over(talk):
+            self._pump(talk, 0)
+        return self._over(talk)
+
+    @staticmethod
+    def expire(talk: Talk) -> None:
+        """The time limit passed before the exchange was over."""
+        if talk.reason == "ok" and not (talk.have_answer and not talk.pending):
+            talk.reason = "timeout"
+
+    def end_run(self, talk: Talk, timeout_ms: int) -> Exchange:
+        """The outcome of a run driven by ``step``; blocks (kill, drain) only when ``talk.clean`` is False."""
+        return read_run_answer(*self._conclude(talk), timeout_ms)
 
     def wait_ready(self, timeout_ms: int = 30_000) -> bool:
         """Wait for the launcher to be up (instant for a prewarmed stem cell); False if it never came up."""
@@ -205,63 +172,76 @@ class Container:
         Returns ``(answer or None, answer length incl. newline, reason)`` with reason one of ``ok``,
         ``timeout``, ``memory``, ``exit``.
         """
-        deadline = time.monotonic() + timeout_ms / 1000.0
+        talk = self._start(command, timeout_ms, logs, sentinels)
         polls = self.guard.polls
-        if command is not None:
-            with contextlib.suppress(OSError):  # when the process is gone, the answer pipe says so below
-                os.write(self._stdin, json.dumps(command, ensure_ascii=False).encode("utf-8") + b"\n")
-        answer = bytearray()
-        length = 0
-        have_answer = False
-        # the log streams that owe this exchange a sentinel
-        pending = {fd for fd in (self._out, self._err) if fd in self._open} if sentinels else set()
-        reason = "ok"
-        while True:
-            if have_answer and not pending:
-                break
-            if self._answer_fd not in self._open and not have_answer:
-                reason = "exit"
-                break
-            remaining = deadline - time.monotonic()
+        while not self._over(talk):
+            remaining = talk.deadline - time.monotonic()
             if remaining <= 0:
-                reason = "timeout"
+                talk.reason = "timeout"
                 break
             wait = min(remaining * 1000.0, _POLL_MS) if polls else remaining * 1000.0
-            events = self._poller.poll(int(wait) + 1)
-            if polls and self.guard.over_limit():
-                reason = "memory"
-                break
-            if not events:
-                continue
-            now = time.time_ns()
-            for fd, _ in events:
-                data = os.read(fd, 1 << 20)
-                if fd == self._answer_fd:
-                    if not data:
-                        self._close(fd)
-                        continue
-                    length += len(data)
-                    if len(answer) <= MAX_PAYLOAD_BYTES:
-                        answer += data
-                    if data.endswith(b"\n"):
-                        have_answer = True
-                elif not data:
+            self._pump(talk, int(wait) + 1)
+        return self._conclude(talk)
+
+    def _start(
+        self, command: dict[str, Any] | None, timeout_ms: int, logs: LogCollector, sentinels: bool = True
+    ) -> Talk:
+        deadline = time.monotonic() + timeout_ms / 1000.0
+        if command is not None:
+            with contextlib.suppress(OSError):  # when the process is gone, the answer pipe says so
+                os.write(self._stdin, json.dumps(command, ensure_ascii=False).encode("utf-8") + b"\n")
+        pending = {fd for fd in (self._out, self._err) if fd in self._open} if sentinels else set()
+        return Talk(deadline, logs, pending)
+
+    def _over(self, talk: Talk) -> bool:
+        if talk.reason != "ok" or (talk.have_answer and not talk.pending):
+            return True
+        if self._answer_fd not in self._open and not talk.have_answer:
+            talk.reason = "exit"
+            return True
+        return False
+
+    def _pump(self, talk: Talk, wait_ms: int) -> None:
+        """One poll of the pipes (waiting up to ``wait_ms``), one memory check, and what was read."""
+        events = self._poller.poll(wait_ms / 1000.0)
+        if self.guard.polls and self.guard.over_limit():
+            talk.reason = "memory"
+            return
+        if not events:
+            return
+        now = time.time_ns()
+        logs = talk.logs
+        for fd, _ in events:
+            data = os.read(fd, 1 << 20)
+            if fd == self._answer_fd:
+                if not data:
                     self._close(fd)
-                    self._flush_partial(fd, logs, now)
-                    pending.discard(fd)  # a closed stream has nothing more to say
-                else:
-                    if self._feed(fd, data, logs, now):
-                        pending.discard(fd)
-        if reason != "ok" or not have_answer:
+                    continue
+                talk.length += len(data)
+                if len(talk.answer) <= MAX_PAYLOAD_BYTES:
+                    talk.answer += data
+                if data.endswith(b"\n"):
+                    talk.have_answer = True
+            elif not data:
+                self._close(fd)
+                self._flush_partial(fd, logs, now)
+                talk.pending.discard(fd)  # a closed stream has nothing more to say
+            elif self._feed(fd, data, logs, now):
+                talk.pending.discard(fd)
+
+    def _conclude(self, talk: Talk) -> tuple[bytes | None, int, str]:
+        reason = talk.reason
+        if reason != "ok" or not talk.have_answer:
             self.kill()
-            self._drain(logs)
+            self._drain(talk.logs)
             if reason in ("ok", "exit"):
                 reason = "memory" if self.guard.was_oom_killed() else "exit"
             self.memory_peak = self.guard.peak_bytes()
             return None, 0, reason
         self.last_used = time.monotonic()
         self.memory_peak = self.guard.peak_bytes()
-        return bytes(answer[:-1] if answer.endswith(b"\n") else answer), length, "ok"
+        answer = talk.answer
+        return bytes(answer[:-1] if answer.endswith(b"\n") else answer), talk.length, "ok"
 
     def _feed(self, fd: int, data: bytes, logs: LogCollector, now: int) -> int:
         stream = "stdout" if fd == self._out else "stderr"
@@ -294,7 +274,7 @@ class Container:
         """After a kill: read what the dead process left in its pipes (briefly, never blocking long)."""
         end = time.monotonic() + 0.2
         while {self._out, self._err} & self._open and time.monotonic() < end:
-            events = self._poller.poll(20)
+            events = self._poller.poll(0.02)
             if not events:
                 break
             now = time.time_ns()
@@ -348,4 +328,5 @@ class Container:
                 pass
         with contextlib.suppress(OSError):
             os.close(self._answer_fd)
+        self._poller.close()
         self.guard.close()

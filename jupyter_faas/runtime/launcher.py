@@ -10,7 +10,9 @@ Protocol with the parent (``container.py``), one JSON object per line:
 * answers go to fd 3: ``{"ok": true}`` or ``{"error": msg, "status": code}`` for an init, the action's
   JSON result for a run (exactly what upstream's launcher writes);
 * the action's own output goes to the real fds 1 and 2; after every init and run the launcher writes
-  ``XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX`` on both, so the parent knows the logs are complete.
+  ``XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX`` on both, so the parent knows the logs are complete. It writes
+  them before the answer (upstream writes them after), so that when the answer arrives both sentinels
+  are already in their pipes and the parent wakes up once per activation, not up to three times.
 
 The parent has already put the action in ``dir`` (``main__.py`` + files, as upstream's compile step
 leaves it). What this module does not own: limits, logs formatting, result checks (the parent does them).
@@ -155,9 +157,9 @@ def serve():
                 _end(out)
                 continue
             data = _run(main, command["run"])  # an unserialisable result raises: the process exits
+            _end(out)  # the logs are complete before the answer: the parent reads both in one wake-up
             out.write(data)
             out.flush()
-            _end(out)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ stem cell or a fresh process). After success or an application error the contain
 a developer error it is destroyed. Idle containers are reaped after ``idle_timeout_s``; one stem cell per
 interpreter is kept ready (as OpenWhisk prewarms), so a cold start pays only the init. One background
 thread does the slow work (spawning stem cells, reaping, removing folders); the hot path only takes a
-lock. What this module does not own: what a container does (``container.py``), outcomes (``runtime.py``).
+lock, so worker threads and an event loop may call it alike. What this module does not own: what a
+container does (``container.py``), outcomes (``runtime.py``).
 """
 
 from __future__ import annotations
@@ -79,6 +80,18 @@ class Pool:
             while idle:
                 container = idle.pop()
                 if container.proc.poll() is None:
+                    return container
+                self._trash.append(container)
+            return None
+
+    def acquire_idle(self, key: str) -> Container | None:
+        """Like ``acquire``, but counts the run as busy only when it gets a container (else: nothing)."""
+        with self._lock:
+            idle = self._idle.get(key)
+            while idle:
+                container = idle.pop()
+                if container.proc.poll() is None:
+                    self._busy[key] += 1
                     return container
                 self._trash.append(container)
             return None

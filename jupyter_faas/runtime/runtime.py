@@ -3,8 +3,9 @@
 ``run(spec, request)`` is blocking and thread-safe: it takes a warm container of ``spec.key`` or starts a
 cold one (environment of the kind or image, action folder, init), runs the activation, turns what happened
 into a ``RunOutcome`` (status, result, upstream-format logs, timings) and gives the container back to the
-pool or destroys it. What this module does not own: the REST API and records (``engine/``), processes
-(``container.py``), pooling (``pool.py``), environments (``environments.py``, ``images.py``).
+pool or destroys it. ``begin(spec, request)`` does the same for a warm container without blocking, for an
+event loop to drive (``warm.py``). What this module does not own: the REST API and records (``engine/``),
+processes (``container.py``), pooling (``pool.py``), environments (``environments.py``, ``images.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .container import Container, Exchange, LogCollector, format_log_line
 from .environments import Environment, default_cache_dir, ensure_kind
 from .images import ImageNotFound, ImageStore
 from .pool import Pool
+from .warm import WarmRun, start_warm
 
 __all__ = ["Runtime"]
 
@@ -89,6 +91,11 @@ class Runtime:
             else:
                 self._pool.discard(spec.key, slot.container)
 
+    def begin(self, spec: ActionSpec, request: RunRequest) -> WarmRun | None:
+        """Start a run on an idle warm container of ``spec.key`` without blocking, for an event loop to
+        drive (see ``warm.py``); ``None`` when there is none: then call ``run`` (on a thread)."""
+        return start_warm(self._pool, spec, _fields(request), max(spec.logs_mb, 0) * _MB)
+
     def _activate(
         self, spec: ActionSpec, request: RunRequest, slot: _Slot, called: float, logs: LogCollector
     ) -> RunOutcome:
@@ -113,18 +120,8 @@ class Runtime:
         else:
             start = time.time()
         container = slot.container
-        fields = {
-            "value": request.params,
-            "namespace": request.namespace,
-            "action_name": request.action_name,
-            "action_version": request.action_version,
-            "activation_id": request.activation_id,
-            "transaction_id": request.transaction_id,
-            "api_host": request.api_host,
-            "deadline": str(int(time.time() * 1000) + spec.timeout_ms),
-        }
-        if request.api_key:
-            fields["api_key"] = request.api_key
+        fields = _fields(request)
+        fields["deadline"] = str(int(time.time() * 1000) + spec.timeout_ms)
         exchange = container.run(fields, spec.timeout_ms, logs)
         slot.keep = not exchange.fatal
         return self._outcome(exchange, container, logs, called, start, init_ms)
@@ -208,3 +205,19 @@ class Runtime:
             end_ms=now,
             wait_ms=int(now - called * 1000),
         )
+
+
+def _fields(request: RunRequest) -> dict[str, object]:
+    """What the launcher's run command carries (``deadline`` is added when the run starts)."""
+    fields: dict[str, object] = {
+        "value": request.params,
+        "namespace": request.namespace,
+        "action_name": request.action_name,
+        "action_version": request.action_version,
+        "activation_id": request.activation_id,
+        "transaction_id": request.transaction_id,
+        "api_host": request.api_host,
+    }
+    if request.api_key:
+        fields["api_key"] = request.api_key
+    return fields
