@@ -31,6 +31,9 @@ class Timing:
     cold: bool
     status: str  # "success", "application error", "action developer error", "whisk internal error"
     success: bool
+    # Ran in a container: False for a trigger's record (no ``kind`` annotation) and for a sequence's record
+    # (``kind: sequence``, its time is its components'), which are not cold or warm starts.
+    ran: bool = True
 
 
 def annotation(record: Mapping[str, Any], key: str, default: Any = None) -> Any:
@@ -81,6 +84,7 @@ def timing(record: Mapping[str, Any]) -> Timing:
         cold=cold,
         status=status,
         success=success,
+        ran=annotation(record, "kind") not in (None, "sequence") or "annotations" not in record,
     )
 
 

@@ -179,7 +179,8 @@ def summarize(records: Iterable[Mapping[str, Any] | Timing]) -> Summary:
         _row(a, v, g)
         for (a, v), g in sorted(groups.items(), key=lambda kv: (kv[0][0], _version_key(kv[0][1])))
     ]
-    return Summary(rows=rows, total=_row("(all)", "", items))
+    # The total is over activations that ran in a container: a trigger or sequence record is no start.
+    return Summary(rows=rows, total=_row("(all)", "", [t for t in items if t.ran]))
 
 
 def _version_key(version: str) -> tuple[tuple[int, ...], str]:

@@ -171,3 +171,16 @@ def test_plots_use_a_non_interactive_backend_and_write_files(tmp_path: Path) -> 
     assert out.stdout.strip().lower() == "agg"
     for name in ("t.png", "h.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_trigger_and_sequence_records_are_not_starts_in_the_total() -> None:
+    cold, warm = record(1, init=40, duration=90), record(2, duration=10)
+    trigger = record(3, name="photo-uploaded", duration=0)
+    trigger["annotations"] = []  # a trigger's activation: no kind, no limits
+    sequence = record(4, name="pipeline", duration=100)
+    sequence["annotations"] = [
+        a if a["key"] != "kind" else {"key": "kind", "value": "sequence"} for a in sequence["annotations"]
+    ]
+    summary = summarize([cold, warm, trigger, sequence])
+    assert (summary.total.count, summary.total.cold, summary.total.warm) == (2, 1, 1)
+    assert {row.action for row in summary.rows} == {"crop", "photo-uploaded", "pipeline"}
