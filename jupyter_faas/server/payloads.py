@@ -1,8 +1,9 @@
 """JSON shapes the server extension answers with: builds, local tests, deployments, activations, stats.
 
 Each function turns one core result into the plain dict the sidebar's ``tokens.ts`` declares (``IBuild``,
-``ILocalTest``, ``IDeployment``, ``IActivation``, ``IStats``); field names are camelCase as in OpenWhisk's
-own records. Pure: no HTTP, no services. What it does not own: computing anything (``stats``, ``build``).
+``ILocalTest``, ``IDeployment``, ``IActivation``, ``IActionInfo``, ``IStats``); field names are camelCase as
+in OpenWhisk's own records. Pure: no HTTP, no services. What it does not own: computing anything
+(``stats``, ``build``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from ..contract import STATUS_CODES
 from ..stats import Timing, annotation, summarize, timing
 
 __all__ = [
+    "action_json",
+    "action_path",
     "activation_json",
     "build_json",
     "deployment_json",
@@ -110,6 +113,39 @@ def activation_json(record: Mapping[str, Any]) -> dict[str, Any]:
         }
     )
     return out
+
+
+def action_path(summary: Mapping[str, Any]) -> str:
+    """The name to address an action by within its namespace: ``pkg/name`` for an action in a package
+    (its summary's namespace is then ``ns/pkg``), else ``name``."""
+    namespace = str(summary.get("namespace") or "")
+    package = namespace.split("/", 1)[1] if "/" in namespace else ""
+    return f"{package}/{summary.get('name')}" if package else str(summary.get("name"))
+
+
+def action_json(
+    summary: Mapping[str, Any], last: Mapping[str, Any] | None, components: list[str] | None = None
+) -> dict[str, Any]:
+    """One row of the actions list (``IActionInfo``): an action summary, its last activation, and for a
+    sequence (``kind == "sequence"``, from the summary's ``exec`` annotation) its components, fully
+    qualified and in order (``components`` is ``None`` for any other action)."""
+    annotations = {a.get("key"): a.get("value") for a in summary.get("annotations") or []}
+    exec_ = summary.get("exec") or {}
+    limits = summary.get("limits") or {}
+    return {
+        "name": action_path(summary),
+        "namespace": summary.get("namespace"),
+        "version": summary.get("version"),
+        "kind": exec_.get("kind") or annotations.get("exec"),
+        "image": exec_.get("image"),
+        "memory": limits.get("memory"),
+        "timeout": limits.get("timeout"),
+        "updated": summary.get("updated"),
+        "className": annotations.get("jupyter-faas/class"),
+        "notebook": annotations.get("jupyter-faas/notebook"),
+        "lastActivation": activation_json(last) if last else None,
+        "components": components,
+    }
 
 
 def _series(items: Iterable[Timing], limit: int) -> list[dict[str, Any]]:

@@ -16,16 +16,25 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..errors import ActivationFailed, FaasError
+from ..errors import ActivationFailed, FaasError, NotFound
 from .jobs import BuildRequest, Jobs, run_job
 from .notebook import list_classes, parse_notebook
-from .payloads import activation_json, stats_json
+from .payloads import action_json, action_path, activation_json, stats_json
 from .settings import JupyterFaas
 
 __all__ = ["Services"]
 
 _log = logging.getLogger("jupyter_faas.server")
 LIST_MAX = 200  # OpenWhisk's largest page
+
+
+def _record_path(record: dict[str, Any]) -> str:
+    """An activation's action as a row names it: ``pkg/name`` from its ``path`` annotation
+    (``ns/pkg/name``) when it has one, else its ``name``."""
+    for item in record.get("annotations") or []:
+        if item.get("key") == "path" and isinstance(item.get("value"), str) and "/" in item["value"]:
+            return str(item["value"]).split("/", 1)[1]
+    return str(record.get("name"))
 
 
 class Services:
@@ -104,36 +113,34 @@ class Services:
         return self.jobs.get(job_id)
 
     def actions(self) -> dict[str, Any]:
+        """The namespace's actions, newest first, each with its last activation; a sequence's row also
+        lists its components (one extra GET per sequence: a summary does not carry them)."""
         client = self.client()
         actions = client.actions.list(limit=LIST_MAX)
         last: dict[str, dict[str, Any]] = {}
         for record in client.activations.list(limit=LIST_MAX):  # newest first
-            last.setdefault(str(record.get("name")), record)
+            last.setdefault(_record_path(record), record)
         out = []
-        for action in actions:
-            annotations = {a.get("key"): a.get("value") for a in action.get("annotations") or []}
-            exec_ = action.get("exec") or {}
-            limits = action.get("limits") or {}
-            seen = last.get(str(action.get("name")))
-            out.append(
-                {
-                    "name": action.get("name"),
-                    "namespace": action.get("namespace"),
-                    "version": action.get("version"),
-                    "kind": exec_.get("kind") or annotations.get("exec"),
-                    "image": exec_.get("image"),
-                    "memory": limits.get("memory"),
-                    "timeout": limits.get("timeout"),
-                    "updated": action.get("updated"),
-                    "className": annotations.get("jupyter-faas/class"),
-                    "notebook": annotations.get("jupyter-faas/notebook"),
-                    "lastActivation": activation_json(seen) if seen else None,
-                }
-            )
+        for summary in actions:
+            row = action_json(summary, last.get(action_path(summary)))
+            if row["kind"] == "sequence":
+                try:
+                    row["components"] = self._components(client.actions.get(row["name"], code=False))
+                except NotFound:
+                    continue  # deleted since the list was read
+            out.append(row)
         return {"namespace": client.namespace, "actions": out}
 
     def action(self, name: str) -> dict[str, Any]:
-        return self.client().actions.get(name, code=False)
+        """The action's document without its code, plus ``kind`` and (for a sequence) ``components`` as in
+        the list's rows."""
+        doc = self.client().actions.get(name, code=False)
+        kind = (doc.get("exec") or {}).get("kind")
+        return {**doc, "kind": kind, "components": self._components(doc) if kind == "sequence" else None}
+
+    @staticmethod
+    def _components(doc: dict[str, Any]) -> list[str]:
+        return [str(c) for c in (doc.get("exec") or {}).get("components") or []]
 
     def delete_action(self, name: str) -> dict[str, Any]:
         return {"deleted": self.client().actions.delete(name)}
