@@ -12,6 +12,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { FaasRequestError } from './errors';
 import { DeployState } from './deploy';
 import { InvokeEditor } from './invoke';
+import { IChainLink, sequenceChain } from './sequence';
 import {
   IActionInfo,
   IActivation,
@@ -93,6 +94,10 @@ export class FaasModel {
   }
   get actions(): IActionInfo[] {
     return this._actions;
+  }
+  /** A sequence's components as links (each one's row when it is listed); `[]` for other actions. */
+  chain(action: IActionInfo): IChainLink[] {
+    return sequenceChain(action, this._actions);
   }
   get activations(): IActivation[] {
     return this._activations;

@@ -173,11 +173,14 @@ export interface IActivation {
   success: boolean;
 }
 
+/** One row of the actions list. `name` is what it is invoked by (`pkg/b` in a package; `namespace` is then
+ * `ns/pkg`); `kind` is `"sequence"` for a sequence, whose `components` are fully qualified, in order. */
 export interface IActionInfo {
   name: string;
   namespace: string;
   version: string;
   kind: string | null;
+  components: string[] | null; // a sequence's: ["/guest/a", "/guest/pkg/b"]; null for other actions
   image: string | null;
   memory: number | null;
   timeout: number | null;

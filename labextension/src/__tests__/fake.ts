@@ -127,6 +127,7 @@ export class FakeApi implements IFaasApi {
           namespace: 'guest',
           version: '0.0.1',
           kind: 'python:3.11',
+          components: null,
           image: null,
           memory: 256,
           timeout: 60000,

@@ -1,5 +1,6 @@
 /**
- * The actions of the namespace (version, kind, last activation), delete with confirmation, and the invoke
+ * The actions of the namespace (version, kind, last activation; a sequence with its components as a
+ * chain whose links select them), delete with confirmation, and the invoke
  * editor of the selected action: JSON parameters (a file can be put in as a data: URL), blocking or not,
  * and the result, with images shown as images.
  */
@@ -9,7 +10,9 @@ import { deleteIcon, refreshIcon, runIcon } from '@jupyterlab/ui-components';
 
 import { formatAgo, formatMs } from '../format';
 import { FaasModel } from '../model';
+import { isSequence } from '../sequence';
 import { IActionInfo } from '../tokens';
+import { SequenceChain } from './chain';
 import { Badge, ErrorBox, ResultView, Section, Spinner } from './section';
 
 function readAsDataURL(file: File): Promise<string> {
@@ -105,6 +108,19 @@ function InvokePanel(props: { model: FaasModel }): JSX.Element | null {
   );
 }
 
+/** Select an action (its invoke editor opens) and bring its row into view. */
+function selectAndShow(model: FaasModel, name: string): void {
+  model.invoker.select(name);
+  requestAnimationFrame(() => {
+    const rows = document.querySelectorAll<HTMLElement>('#jupyter-faas-sidebar .jp-faas-action');
+    for (const row of rows) {
+      if (row.dataset.testid === `faas-action-${name}`) {
+        row.scrollIntoView({ block: 'nearest' });
+      }
+    }
+  });
+}
+
 function ActionRow(props: {
   model: FaasModel;
   action: IActionInfo;
@@ -113,6 +129,8 @@ function ActionRow(props: {
   const { model, action } = props;
   const selected = model.invoker.state?.action === action.name;
   const last = action.lastActivation;
+  const sequence = isSequence(action);
+  const chain = model.chain(action);
   return (
     <li
       className={`jp-faas-action ${selected ? 'jp-mod-selected' : ''}`}
@@ -125,6 +143,14 @@ function ActionRow(props: {
         <span className="jp-faas-name" title={action.name}>
           {action.name}
         </span>
+        {sequence ? (
+          <Badge
+            kind="sequence"
+            title="a sequence: each component's result is the next one's input"
+          >
+            sequence
+          </Badge>
+        ) : null}
         <Badge kind="info" title="version">
           {action.version}
         </Badge>
@@ -153,9 +179,17 @@ function ActionRow(props: {
           <deleteIcon.react tag="span" />
         </button>
       </div>
+      {sequence ? (
+        <SequenceChain
+          links={chain}
+          selected={model.invoker.state?.action ?? null}
+          onSelect={name => selectAndShow(model, name)}
+        />
+      ) : null}
       <div className="jp-faas-doc jp-faas-action-meta">
-        {action.image ? `blackbox ${action.image}` : action.kind}
-        {action.memory ? ` · ${action.memory} MB` : ''}
+        {sequence
+          ? `sequence of ${chain.length}`
+          : `${action.image ? `blackbox ${action.image}` : action.kind}${action.memory ? ` · ${action.memory} MB` : ''}`}
         {' · '}
         {last ? (
           <span title={`last activation: ${last.status}, ${formatMs(last.duration)}`}>

@@ -55,7 +55,7 @@ export function ErrorBox(props: { error: IErrorPayload; onDismiss?: () => void }
 }
 
 export function Badge(props: {
-  kind: 'cold' | 'warm' | 'ok' | 'fail' | 'running' | 'info';
+  kind: 'cold' | 'warm' | 'ok' | 'fail' | 'running' | 'info' | 'sequence';
   children: React.ReactNode;
   title?: string;
 }): JSX.Element {
