@@ -170,21 +170,31 @@ class Store:
     def finish(self, record: dict[str, Any], logs: list[str], name: str) -> None:
         """Store the record (over its pending mark, if written yet) and its logs, in one transaction.
 
-        ``name`` is what the list's name filter matches (``name`` or ``pkg/name``).
+        ``name`` is what the list's name filter matches (``name`` or ``pkg/name``). The mark is updated in
+        place (a REPLACE would delete and re-insert the row and its index entries); no logs need no row
+        (an activation is finished once, and readers take a missing row as no logs).
         """
         doc = json.dumps({k: v for k, v in record.items() if k != "logs"})
         aid = record["activationId"]
+        row = (record["namespace"], name, record["start"], doc, aid)
         with self._lock:
             self._db.execute("BEGIN")
             try:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO activations (id, namespace, name, start, pending, doc) "
-                    "VALUES (?, ?, ?, ?, 0, ?)",
-                    (aid, record["namespace"], name, record["start"], doc),
-                )
-                self._db.execute(
-                    "INSERT OR REPLACE INTO logs (id, lines) VALUES (?, ?)", (aid, json.dumps(logs))
-                )
+                updated = self._db.execute(
+                    "UPDATE activations SET namespace = ?, name = ?, start = ?, pending = 0, doc = ? "
+                    "WHERE id = ?",
+                    row,
+                ).rowcount
+                if not updated:
+                    self._db.execute(
+                        "INSERT INTO activations (namespace, name, start, pending, doc, id) "
+                        "VALUES (?, ?, ?, 0, ?, ?)",
+                        row,
+                    )
+                if logs:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO logs (id, lines) VALUES (?, ?)", (aid, json.dumps(logs))
+                    )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
