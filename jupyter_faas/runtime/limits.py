@@ -134,6 +134,7 @@ class CgroupMemory(MemoryGuard):
         self.path = root / f"jupyter-faas-{os.getpid()}-{next(_COUNTER)}"
         self.path.mkdir()
         self.limit = 0
+        self._usage_fd: int | None = None
 
     def _write(self, name: str, value: str) -> None:
         with open(self.path / name, "w") as f:
@@ -165,7 +166,9 @@ class CgroupMemory(MemoryGuard):
             return False
 
     def _read_usage(self) -> int:
-        return int(self._read("memory.max_usage_in_bytes"))
+        if self._usage_fd is None:  # kept open: a pread costs ~1 us, an open/read/close ~25 us
+            self._usage_fd = os.open(self.path / "memory.max_usage_in_bytes", os.O_RDONLY)
+        return int(os.pread(self._usage_fd, 64, 0))
 
     def peak_bytes(self) -> int | None:
         try:
@@ -180,6 +183,10 @@ class CgroupMemory(MemoryGuard):
             return []
 
     def close(self) -> None:
+        if self._usage_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._usage_fd)
+            self._usage_fd = None
         try:
             self.path.rmdir()
         except OSError:
