@@ -3,10 +3,11 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 
 import { SequenceChain } from '../components/chain';
+import { StartBadge } from '../components/section';
 import { FaasModel } from '../model';
 import { qualifiedName, sequenceChain, shortName } from '../sequence';
 import { IActionInfo } from '../tokens';
-import { FakeApi } from './fake';
+import { activation, FakeApi } from './fake';
 
 function row(name: string, namespace: string, kind: string, components: string[] | null = null) {
   const action: IActionInfo = {
@@ -69,6 +70,15 @@ describe('a sequence in the actions list', () => {
     expect(html).toContain('title="/whisk.system/utils/echo (not an action listed here)"');
     expect(html.match(/<button/g)?.length).toBe(3); // the foreign component is not a link
     expect(html).toMatch(/class="jp-faas-chain-link jp-mod-selected"[^>]*>tools\/crop</);
+  });
+
+  it("badges a sequence's own activation as a sequence, not as warm", () => {
+    const record = { ...activation('1'.padStart(32, '0'), 'pipeline', false), kind: 'sequence' };
+    const html = renderToStaticMarkup(<StartBadge activation={record} />);
+    expect(html).toContain('jp-faas-badge-sequence');
+    expect(html).not.toContain('jp-faas-badge-warm');
+    const plain = renderToStaticMarkup(<StartBadge activation={activation('2', 'gate', true)} />);
+    expect(plain).toContain('jp-faas-badge-cold');
   });
 
   it('lists a sequence from the server, selects a component, and invokes the sequence like any action', async () => {

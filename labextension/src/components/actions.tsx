@@ -13,7 +13,7 @@ import { FaasModel } from '../model';
 import { isSequence } from '../sequence';
 import { IActionInfo } from '../tokens';
 import { SequenceChain } from './chain';
-import { Badge, ErrorBox, ResultView, Section, Spinner } from './section';
+import { Badge, ErrorBox, ResultView, Section, Spinner, StartBadge } from './section';
 
 function readAsDataURL(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -96,10 +96,7 @@ function InvokePanel(props: { model: FaasModel }): JSX.Element | null {
         <div className="jp-faas-invoke-result" data-testid="faas-invoke-result">
           <div>
             <Badge kind={activation.success ? 'ok' : 'fail'}>{activation.status}</Badge>{' '}
-            <Badge kind={activation.cold ? 'cold' : 'warm'}>
-              {activation.cold ? 'cold' : 'warm'}
-            </Badge>{' '}
-            {formatMs(activation.duration)}
+            <StartBadge activation={activation} /> {formatMs(activation.duration)}
           </div>
           <ResultView value={activation.response?.result} testid="faas-invoke-result-value" />
         </div>

@@ -1,14 +1,14 @@
 /**
- * Recent activations: status, cold/warm badge, duration, init and wait time; the ones started here and
- * still running first (the model polls until their records are stored); click one for its logs and
- * result. Two lines an activation, so that it reads in a narrow panel.
+ * Recent activations: status, cold/warm (or sequence) badge, duration, init and wait time; the ones
+ * started here and still running first (the model polls until their records are stored); click one for
+ * its logs and result. Two lines an activation, so that it reads in a narrow panel.
  */
 import * as React from 'react';
 
 import { formatAgo, formatMs } from '../format';
 import { FaasModel } from '../model';
 import { IActivation } from '../tokens';
-import { Badge, ErrorBox, ResultView, Section, Spinner } from './section';
+import { Badge, ErrorBox, ResultView, Section, Spinner, StartBadge } from './section';
 
 function Detail(props: { model: FaasModel }): JSX.Element | null {
   const detail = props.model.detail;
@@ -60,7 +60,7 @@ function Row(props: { model: FaasModel; record: IActivation }): JSX.Element {
       >
         <span className={`jp-faas-dot ${record.success ? 'jp-faas-dot-ok' : 'jp-faas-dot-fail'}`} />
         <span className="jp-faas-name">{record.name}</span>
-        <Badge kind={record.cold ? 'cold' : 'warm'}>{record.cold ? 'cold' : 'warm'}</Badge>
+        <StartBadge activation={record} />
         <span className="jp-faas-spacer" />
         <span className="jp-faas-num">{formatMs(record.duration)}</span>
       </div>

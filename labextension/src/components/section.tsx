@@ -1,11 +1,11 @@
 /**
  * The building blocks every part of the sidebar shares: a collapsible section with a title bar, an error
- * box that shows the message and the fix, a status badge, and a JSON view that shows images as images.
+ * box that shows the message and the fix, a status badge (and the cold/warm/sequence one), and a JSON view that shows images as images.
  */
 import * as React from 'react';
 
 import { extractImages } from '../format';
-import { IErrorPayload } from '../tokens';
+import { IActivation, IErrorPayload } from '../tokens';
 
 export function Section(props: {
   id: string;
@@ -63,6 +63,24 @@ export function Badge(props: {
     <span className={`jp-faas-badge jp-faas-badge-${props.kind}`} title={props.title}>
       {props.children}
     </span>
+  );
+}
+
+/** How an activation started, cold or warm; a sequence's own record is neither (its components are). */
+export function StartBadge(props: { activation: IActivation }): JSX.Element {
+  const { activation } = props;
+  if (activation.kind === 'sequence') {
+    return (
+      <Badge
+        kind="sequence"
+        title="a sequence: each of its components' activations is cold or warm"
+      >
+        sequence
+      </Badge>
+    );
+  }
+  return (
+    <Badge kind={activation.cold ? 'cold' : 'warm'}>{activation.cold ? 'cold' : 'warm'}</Badge>
   );
 }
 
