@@ -3,7 +3,8 @@
 // Run by tests/ui/test_sidebar_ui.py, which starts the engine and `jupyter lab` and passes, in the
 // environment: LAB_URL (ends with /), LAB_TOKEN, NOTEBOOK (path under the lab's root), PHOTO (a file),
 // CLASS_NAME, ACTION, ARTEFACTS (screenshots go there), CHROMIUM (default /usr/bin/chromium),
-// USER_DATA_DIR (a fresh, empty folder). Each step throws with what it waited for; exit 0 means all
+// USER_DATA_DIR (a fresh, empty folder), SEQUENCE and SEQUENCE_CHAIN (a sequence that exists, and the
+// chain of its components the sidebar should show, e.g. `a → pkg/b`). Each step throws with what it waited for; exit 0 means all
 // steps passed. Screenshots: 01-... to 09-..., for a person to look at.
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ const CLASS_NAME = env.CLASS_NAME ?? 'SmartBodyCrop';
 const ACTION = env.ACTION ?? 'smart-body-crop';
 const ARTEFACTS = env.ARTEFACTS;
 const DEPLOY_TIMEOUT = Number(env.DEPLOY_TIMEOUT_MS ?? 600000);
+const SEQUENCE = env.SEQUENCE;
+const SEQUENCE_CHAIN = env.SEQUENCE_CHAIN;
 
 const FLAGS = [
   '--headless',
@@ -262,6 +265,7 @@ async function run(page) {
   await stats.locator('svg.jp-faas-chart rect').first().waitFor();
   await stats.scrollIntoViewIfNeeded();
   await sidebarShot(page, 'stats');
+  const sequenceRow = SEQUENCE ? await checkSequence(page, sidebar) : null;
   await page.evaluate(() =>
     window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' })
   );
@@ -270,6 +274,10 @@ async function run(page) {
   });
   await page.waitForTimeout(500); // the theme's CSS variables apply on the next frame
   await shot(page, 'dark-theme');
+  if (sequenceRow) {
+    await sequenceRow.scrollIntoViewIfNeeded();
+    await sidebarShot(page, 'sequence-dark');
+  }
 
   log('delete the action, after confirming');
   await actionRow.locator('[data-testid="faas-delete"]').click();
@@ -279,6 +287,52 @@ async function run(page) {
   await dialog.locator('button', { hasText: 'Delete' }).click();
   await actionRow.waitFor({ state: 'detached', timeout: 30000 });
   log('all steps passed');
+}
+
+/** The sequence's row: badge, chain in order, a component selects its own row, invoked like any action. */
+async function checkSequence(page, sidebar) {
+  log(`the sequence ${SEQUENCE} shows its components as a chain`);
+  const row = sidebar.locator(`[data-testid="faas-action-${SEQUENCE}"]`);
+  await row.waitFor({ timeout: 30000 });
+  await row.locator('.jp-faas-badge-sequence', { hasText: 'sequence' }).waitFor();
+  const chain = row.locator('[data-testid="faas-sequence-chain"]');
+  const text = (await chain.innerText()).replace(/\s+/g, ' ').trim();
+  if (text !== SEQUENCE_CHAIN) {
+    throw new Error(`the chain reads "${text}", not "${SEQUENCE_CHAIN}"`);
+  }
+  const links = chain.locator('[data-testid="faas-sequence-component"]');
+  const last = links.last();
+  const short = (await last.innerText()).trim();
+  const title = await last.getAttribute('title');
+  if (!title || !title.endsWith(`/${short}: select it`) || !title.startsWith('/')) {
+    throw new Error(`the component ${short} has no fully qualified name in its tooltip: ${title}`);
+  }
+  await last.click();
+  const component = sidebar.locator(`[data-testid="faas-action-${short}"]`);
+  await component.locator('[data-testid="faas-invoke"]').waitFor({ timeout: 10000 });
+
+  log(`invoke ${SEQUENCE} like any action`);
+  await row.locator('.jp-faas-row').click();
+  const invoke = row.locator('[data-testid="faas-invoke"]');
+  await invoke.waitFor();
+  await invoke.locator('[data-testid="faas-invoke-params"]').fill('{"photo": "astronaut"}');
+  await invoke.locator('[data-testid="faas-invoke-blocking"]').check();
+  await invoke.locator('[data-testid="faas-invoke-button"]').click();
+  const result = invoke.locator('[data-testid="faas-invoke-result"]');
+  await result.waitFor({ timeout: 120000 });
+  const value = JSON.parse(await result.locator('.jp-faas-json').innerText());
+  if (value.step !== 2 || value.photo !== 'astronaut') {
+    throw new Error(`the sequence's result is not the last component's: ${JSON.stringify(value)}`);
+  }
+  await result.locator('.jp-faas-badge-sequence').waitFor(); // neither cold nor warm: its components are
+  await sidebar
+    .locator('[data-testid="faas-activation"]', { hasText: SEQUENCE })
+    .first()
+    .locator('.jp-faas-badge-sequence')
+    .waitFor({ timeout: 30000 });
+  await row.scrollIntoViewIfNeeded();
+  await sidebarShot(page, 'sequence-chain');
+  return row;
 }
 
 main().catch(error => {

@@ -3,7 +3,8 @@
 Starts the embedded engine (temporary data folder) and ``jupyter lab`` on 127.0.0.1 with a random token,
 pointed at the engine through ``__OW_API_HOST``/``__OW_API_KEY`` (never on the command line), then runs
 ``tests/ui/sidebar.mjs`` with Node and playwright-core: open the notebook, deploy SmartBodyCrop from the
-sidebar, invoke it on a sample photo, see the activation with a cold badge then a warm one, open its logs.
+sidebar, invoke it on a sample photo, see the activation with a cold badge then a warm one, open its logs;
+a sequence made with the client beforehand shows its components as a chain, selects one, and is invoked.
 Screenshots land in ``tests/ui/artefacts/`` (gitignored) for a person to look at.
 
 The notebook is ``notebooks/smart_body_crop.ipynb`` (the talk's sample) when it exists, else the small
@@ -25,7 +26,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from jupyter_faas.config import resolve
 from jupyter_faas.engine import EngineHandle, start
+from jupyter_faas.openwhisk import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "ui" / "artefacts"
@@ -119,8 +122,21 @@ def lab(engine: EngineHandle, tmp_path_factory: pytest.TempPathFactory) -> Itera
         log.close()
 
 
+def _make_sequence(engine: EngineHandle) -> tuple[str, str]:
+    """A sequence of a plain action and one in a package, made with the client (as %faas_sequence does);
+    returns its name and the chain the sidebar should show."""
+    with Client(resolve(apihost=engine.apihost, auth=engine.auth, start_engine=False)) as client:
+        client.actions.update("ui-first", "def main(p):\n    return {'step': 1, **p}\n", kind="python:3.11")
+        client.packages.update("ui-tools")
+        client.actions.update("ui-tools/ui-second", "def main(p):\n    return {**p, 'step': 2}\n")
+        client.actions.sequence("ui-pipeline", ["ui-first", "ui-tools/ui-second"])
+    return "ui-pipeline", "ui-first → ui-tools/ui-second"
+
+
 @pytest.mark.timeout(900)  # a fresh machine builds the image plan's environment first (pip, ~1-2 min)
-def test_deploy_invoke_and_watch_from_the_sidebar(lab: dict[str, str], tmp_path: Path) -> None:
+def test_deploy_invoke_and_watch_from_the_sidebar(
+    engine: EngineHandle, lab: dict[str, str], tmp_path: Path
+) -> None:
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)"
     node = shutil.which("node")
     assert node, "node is missing"
@@ -128,8 +144,11 @@ def test_deploy_invoke_and_watch_from_the_sidebar(lab: dict[str, str], tmp_path:
     notebook = _notebook()
     shutil.rmtree(ARTEFACTS, ignore_errors=True)
     ARTEFACTS.mkdir(parents=True)
+    sequence, chain = _make_sequence(engine)
     env = {
         **os.environ,
+        "SEQUENCE": sequence,
+        "SEQUENCE_CHAIN": chain,
         "LAB_URL": lab["url"],
         "LAB_TOKEN": lab["token"],
         "NOTEBOOK": notebook.relative_to(ROOT).as_posix(),
@@ -161,5 +180,7 @@ def test_deploy_invoke_and_watch_from_the_sidebar(lab: dict[str, str], tmp_path:
         "activation-cold",
         "activation-warm",
         "activation-logs",
+        "sequence-chain",
+        "sequence-dark",
     ):
         assert any(name in s for s in shots), shots
