@@ -85,6 +85,7 @@ class Container:
                 env={**env, "HOME": str(folder)},
                 start_new_session=True,
                 bufsize=0,
+                preexec_fn=self.guard.preexec(),
             )
         except BaseException:
             os.close(r3)

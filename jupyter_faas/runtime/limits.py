@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = ["CgroupMemory", "MemoryGuard", "PollMemory", "make_guard", "process_tree_rss"]
@@ -87,6 +88,10 @@ class MemoryGuard:
     def attach(self, pid: int) -> None:
         self.pid = pid
 
+    def preexec(self) -> Callable[[], None] | None:
+        """What the child runs between fork and exec to join the guard itself, if anything."""
+        return None
+
     def set_limit(self, limit_bytes: int) -> None:
         self.limit = limit_bytes
 
@@ -135,6 +140,7 @@ class CgroupMemory(MemoryGuard):
         self.path.mkdir()
         self.limit = 0
         self._usage_fd: int | None = None
+        self._procs_fd: int | None = None
 
     def _write(self, name: str, value: str) -> None:
         with open(self.path / name, "w") as f:
@@ -144,9 +150,24 @@ class CgroupMemory(MemoryGuard):
         with open(self.path / name) as f:
             return f.read()
 
+    def preexec(self) -> Callable[[], None] | None:
+        # The child joins the group before exec: attaching it from here after it started raced with its
+        # start-up, whose pages this kernel does not move with it (no move_charge_at_immigrate), so they
+        # escaped both the limit and the peak. The fd is opened here, the child only writes "0" (itself).
+        try:
+            fd = os.open(self.path / "cgroup.procs", os.O_WRONLY | os.O_CLOEXEC)
+        except OSError:
+            return None  # attach() writes the pid afterwards
+        self._procs_fd = fd
+        return lambda: _join(fd)
+
     def attach(self, pid: int) -> None:
         self.pid = pid
-        self._write("cgroup.procs", str(pid))
+        if self._procs_fd is not None:
+            os.close(self._procs_fd)
+            self._procs_fd = None
+        if pid not in self.pids():
+            self._write("cgroup.procs", str(pid))
 
     def set_limit(self, limit_bytes: int) -> None:
         self.limit = limit_bytes
@@ -183,6 +204,9 @@ class CgroupMemory(MemoryGuard):
             return []
 
     def close(self) -> None:
+        if self._procs_fd is not None:
+            os.close(self._procs_fd)
+            self._procs_fd = None
         if self._usage_fd is not None:
             with contextlib.suppress(OSError):
                 os.close(self._usage_fd)
@@ -191,6 +215,10 @@ class CgroupMemory(MemoryGuard):
             self.path.rmdir()
         except OSError:
             shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _join(procs_fd: int) -> None:
+    os.write(procs_fd, b"0")
 
 
 def make_guard() -> MemoryGuard:
