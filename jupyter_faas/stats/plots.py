@@ -94,5 +94,8 @@ def plot_durations(
         ax.legend()
     ax.set_xlabel("duration (ms)")
     ax.set_ylabel("activations")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 of an activation
     ax.set_title(title or "durations, cold vs warm")
     return _finish(fig, path)
