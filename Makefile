@@ -58,8 +58,9 @@ test: lint typecheck labtest pytest
 demo: install
 	$(BIN)/python samples/demo.py
 
+# Each benchmark prints medians and ratios against a baseline measured in the same run (README: Benchmarks).
 bench: install
-	$(BIN)/python bench/engine.py
+	for b in engine client build pipeline body_crop; do $(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules .cache
