@@ -25,6 +25,7 @@ __all__ = [
     "clean_cell",
 ]
 
+DEPLOY_MAGIC = "%%faas_deploy"  # a cell magic whose body is the class: captured as Python
 IGNORE_MARK = re.compile(r"^\s*#\s*faas:\s*ignore\b", re.MULTILINE)
 # A line that is IPython syntax rather than Python: %magic, !shell, `x = !cmd`, `x = %magic`, `obj?`.
 _MAGIC_LINE = re.compile(
@@ -64,7 +65,13 @@ def clean_cell(cell: Cell) -> CleanCell:
     first = next((line.strip() for line in source.splitlines() if line.strip()), "")
     if first.startswith("%%"):
         magic = first.split()[0]
-        return CleanCell(cell, "", skipped=f"a {magic} cell")
+        if magic != DEPLOY_MAGIC:
+            return CleanCell(cell, "", skipped=f"a {magic} cell")
+        # %%faas_deploy runs its body as Python: the body is the cell's code (the magic line left blank,
+        # so line numbers stay those of the cell).
+        lines = source.split("\n")
+        lines[next(i for i, line in enumerate(lines) if line.strip())] = ""
+        source = "\n".join(lines)
     if IGNORE_MARK.search(source):
         return CleanCell(cell, "", skipped="marked # faas: ignore")
     try:

@@ -48,8 +48,8 @@ def _unquote_args(args: argparse.Namespace) -> None:
 
 
 class KernelView:
-    """What capture reads from a shell (``user_ns`` and the input history), with ``%%faas_deploy`` cells
-    read as their body (so a class defined in one is found later too) and the running cell added."""
+    """What capture reads from a shell (``user_ns`` and the input history), with the running cell added
+    (capture reads a ``%%faas_deploy`` cell as its body, so a class defined in one is found later too)."""
 
     def __init__(self, shell: Any, cell: str | None = None) -> None:
         self.user_ns = shell.user_ns
@@ -60,16 +60,11 @@ class KernelView:
                 history[-1] = cell
             else:
                 history.append(cell)
-        history = [_body(src) if _is_deploy_cell(src) else src for src in history]
         self.history_manager = SimpleNamespace(input_hist_raw=history)
 
 
 def _is_deploy_cell(source: str) -> bool:
     return source.lstrip().startswith("%%faas_deploy")
-
-
-def _body(source: str) -> str:
-    return source.lstrip().partition("\n")[2]
 
 
 def _with_build_arguments(func: Any) -> Any:

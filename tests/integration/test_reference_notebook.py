@@ -169,6 +169,8 @@ def test_the_pipeline_section_gates_and_traces(executed: tuple[dict[str, Any], P
     cells, _, engine = executed
     tried = _stream(cells["pipeline-try"])
     assert "astronaut: eyes -> on to the crop" in tried and "blurred:   skipped: low quality" in tried
+    deployed = _data(cells["pipeline-gate"], "text/html")  # the %%faas_deploy cell form
+    assert "image-quality-gate</b> version <b>0.0.1</b>" in deployed, deployed[:2000]
     plan = _stream(cells["pipeline-deploy"])
     assert plan.startswith("plan: ") and "opencv_python_headless" in plan
     built = _stream(cells["pipeline-build"])

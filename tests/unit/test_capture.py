@@ -202,6 +202,21 @@ def test_error_class_only_in_a_cell_magic() -> None:
     assert "defined only in cell 1 (id id0), which capture skips (a %%time cell)" in info.value.message
 
 
+def test_a_faas_deploy_cell_is_captured_as_the_python_it_runs() -> None:
+    """%%faas_deploy runs its body as Python, so a notebook file (CLI, sidebar) finds the class there too."""
+    capture = cap(
+        [
+            "SCALE = 2",
+            "%%faas_deploy M --name m --test-args '{\"x\": 1}'\nclass M:\n    def predict(self, x):\n"
+            "        return {'y': x * SCALE}",
+        ],
+        "M",
+    )
+    assert capture.skipped == []
+    code = "\n".join(piece.source for piece in capture.pieces)
+    assert "class M:" in code and "SCALE = 2" in code and "%%faas_deploy" not in code
+
+
 def test_error_helper_only_in_an_ignored_cell() -> None:
     with pytest.raises(CaptureError, match=r"helper .* defined only in cell 1 .*# faas: ignore"):
         cap(

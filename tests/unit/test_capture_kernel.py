@@ -54,11 +54,15 @@ def test_history_of_a_live_shell_is_captured_and_the_action_runs(shell: Any, tmp
     assert module["main"]({}) == live == {"area": pytest.approx(math_pi() * 2.0)}  # r = 1.0
 
 
-def test_the_magic_cell_that_asks_for_the_build_is_not_captured(shell: Any) -> None:
-    run(shell, "class Echo:\n    def predict(self, text):\n        return {'text': text}")
-    shell.history_manager.store_inputs(2, "%%faas_deploy --class Echo\nignored = 1")  # as the magic's cell
+def test_a_faas_deploy_cell_counts_as_its_body_and_its_magic_line_is_never_captured(shell: Any) -> None:
+    run(shell, "class Echo:\n    def predict(self, text):\n        return {'text': text + SUFFIX}")
+    shell.history_manager.store_inputs(
+        2, "%%faas_deploy Echo --name echo\nSUFFIX = '!'"
+    )  # as the magic's cell
     capture = capture_from_kernel(shell, "Echo")
-    assert capture.skipped == ["In[2] (a %%faas_deploy cell)"]
+    assert capture.skipped == []
+    code = "\n".join(piece.source for piece in capture.pieces)
+    assert "SUFFIX = '!'" in code and "faas_deploy" not in code
 
 
 def math_pi() -> float:
