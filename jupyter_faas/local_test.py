@@ -15,13 +15,16 @@ import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .contract import GUEST_NAMESPACE, STATUS_CODES
+from .contract import GUEST_NAMESPACE, LIMITS, STATUS_CODES
 from .errors import ActionError
 from .packaging import Package
 
-__all__ = ["LocalRun", "LocalTest", "local_test"]
+if TYPE_CHECKING:
+    from .build import BuildResult
+
+__all__ = ["LocalRun", "LocalTest", "local_test", "local_test_of"]
 
 _MISSING = re.compile(r"ModuleNotFoundError: No module named '([^']+)'")
 _NAME_ERROR = re.compile(r"NameError: name '([^']+)' is not defined")
@@ -187,3 +190,18 @@ def local_test(
 
             shutil.rmtree(folder, ignore_errors=True)
     return report
+
+
+def local_test_of(result: BuildResult, *, warm: int = 2) -> LocalTest:
+    """The local test of a build, run as it will be deployed: its test arguments over its default
+    parameters, its memory and time limits (else OpenWhisk's defaults). What every front end calls."""
+    options = result.options
+    return local_test(
+        result.package,
+        name=result.name,
+        args=options.test_args,
+        params=options.params,
+        warm=warm,
+        memory_mb=options.memory or LIMITS["memory"].default,
+        timeout_ms=options.timeout or LIMITS["timeout"].default,
+    )

@@ -103,21 +103,13 @@ def options_from(args: argparse.Namespace) -> Any:
 
 def _build_and_test(args: argparse.Namespace) -> Any:
     from ..build import build
-    from ..local_test import local_test
+    from ..local_test import local_test_of
 
     options = options_from(args)
     result = build(args.notebook, options)
     say(result.summary())
     if not options.no_test:
-        report = local_test(
-            result.package,
-            name=result.name,
-            args=options.test_args,
-            params=options.params,
-            warm=args.warm,
-            memory_mb=options.memory or 256,
-            timeout_ms=options.timeout or 60_000,
-        )
+        report = local_test_of(result, warm=args.warm)
         say(report.describe())
         if options.test_args is not None:
             print(json.dumps(report.result, indent=2, ensure_ascii=False))

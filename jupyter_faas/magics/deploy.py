@@ -129,7 +129,7 @@ class DeployMagics(Magics):
         """Capture a class, build its package, test it locally, and create or update the action."""
         from ..build import build, deploy
         from ..cli.build import options_from
-        from ..local_test import local_test
+        from ..local_test import local_test_of
 
         args = parse_argstring(self.faas_deploy, line)
         _unquote_args(args)
@@ -144,15 +144,7 @@ class DeployMagics(Magics):
         test = None
         if not options.no_test:
             with progress.step(f"Testing {result.name} locally", interrupted=_NOTHING_DEPLOYED):
-                test = local_test(
-                    result.package,
-                    name=result.name,
-                    args=options.test_args,
-                    params=options.params,
-                    warm=args.warm,
-                    memory_mb=options.memory or 256,
-                    timeout_ms=options.timeout or 60_000,
-                )
+                test = local_test_of(result, warm=args.warm)
         if args.dry_run:
             return Deployment(result, test, None)
         client = session.client
@@ -181,7 +173,7 @@ class DeployMagics(Magics):
         """Build a class's package and run it locally as OpenWhisk would: once cold, then warm."""
         from ..build import build
         from ..cli.build import options_from
-        from ..local_test import local_test
+        from ..local_test import local_test_of
 
         args = parse_argstring(self.faas_test, line)
         _unquote_args(args)
@@ -197,12 +189,5 @@ class DeployMagics(Magics):
         with progress.step(f"Building {args.class_name}", interrupted="Nothing was tested."):
             result = build(KernelView(self.shell), options)
         with progress.step(f"Testing {result.name} locally", interrupted="The test's processes are stopped."):
-            test = local_test(
-                result.package,
-                name=result.name,
-                args=options.test_args,
-                warm=args.runs - 1,
-                memory_mb=options.memory or 256,
-                timeout_ms=options.timeout or 60_000,
-            )
+            test = local_test_of(result, warm=args.runs - 1)
         return LocalTestReport(result, test)

@@ -3,7 +3,7 @@
 ``POST /jupyter-faas/builds`` starts a ``BuildJob`` in the services' thread pool and answers at once with
 its id; the sidebar then polls ``GET /jupyter-faas/builds/<id>`` and shows the stage in progress, then the
 build summary (plan, sizes), the local test (cold/warm) and the deployment. Each stage calls one service:
-``build.build``, ``local_test.local_test``, ``build.deploy``. A failure stops the job with the error as
+``build.build``, ``local_test.local_test_of``, ``build.deploy``. A failure stops the job with the error as
 ``{error, code, fix}``. This module owns the job records and their life, not the work itself.
 """
 
@@ -217,7 +217,7 @@ class Jobs:
 def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: Any) -> None:
     """The body of a build job (runs in a worker thread): build, then test, then deploy."""
     from ..build import BuildOptions, build, deploy
-    from ..local_test import local_test
+    from ..local_test import local_test_of
 
     request = job.request
     try:
@@ -241,14 +241,7 @@ def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: An
             report = jobs.stage(
                 job,
                 "test",
-                lambda: local_test(
-                    result.package,
-                    name=result.name,
-                    args=request.test_args,
-                    warm=services.settings.warm_runs,
-                    memory_mb=request.memory or 256,
-                    timeout_ms=request.timeout or 60_000,
-                ),
+                lambda: local_test_of(result, warm=services.settings.warm_runs),
             )
             jobs.update(job, test=local_test_json(report))
         if request.deploy:
