@@ -20,43 +20,29 @@ def zip_folder(folder: Path, dest: Path) -> Path:
     return dest
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_official_js_client(engine, tmp_path):
+def run_node_test(script: str, engine, **env: str) -> None:
+    """Run one tests/js script with node's test runner against ``engine``; it must pass."""
     if not (ROOT / "node_modules" / "openwhisk").is_dir():
         subprocess.run(
             ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True
         )
-    env = {
-        **os.environ,
-        "OW_APIHOST": engine.apihost,
-        "OW_AUTH": engine.auth,
-        "OW_ZIP": str(zip_folder(ROOT / "samples" / "hello", tmp_path / "hello.zip")),
-        "OW_ACTION": unique("js-hello"),
-    }
     out = subprocess.run(
-        ["node", "--test", "tests/js/owclient.test.mjs"],
+        ["node", "--test", f"tests/js/{script}"],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "OW_APIHOST": engine.apihost, "OW_AUTH": engine.auth, **env},
         capture_output=True,
         text=True,
         timeout=240,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_official_js_client(engine, tmp_path):
+    hello = zip_folder(ROOT / "samples" / "hello", tmp_path / "hello.zip")
+    run_node_test("owclient.test.mjs", engine, OW_ZIP=str(hello), OW_ACTION=unique("js-hello"))
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_official_js_client_triggers_and_rules(engine):
-    if not (ROOT / "node_modules" / "openwhisk").is_dir():
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True
-        )
-    env = {**os.environ, "OW_APIHOST": engine.apihost, "OW_AUTH": engine.auth, "OW_ACTION": unique("js")}
-    out = subprocess.run(
-        ["node", "--test", "tests/js/events.test.mjs"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert out.returncode == 0, out.stdout + out.stderr
+    run_node_test("events.test.mjs", engine, OW_ACTION=unique("js"))

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import openwhisk from 'openwhisk';
+import { pollActivation } from './poll.mjs';
 
 const ow = openwhisk({ apihost: process.env.OW_APIHOST, api_key: process.env.OW_AUTH });
 const prefix = process.env.OW_ACTION;
@@ -11,18 +12,6 @@ const action = `${prefix}-echo`;
 const trigger = `${prefix}-trigger`;
 const rule = `${prefix}-rule`;
 const code = "def main(args):\n    return {'x': args.get('x'), 'base': args.get('base')}\n";
-
-async function poll(id) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      return await ow.activations.get({ name: id });
-    } catch (err) {
-      assert.equal(err.statusCode, 404, String(err));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`activation ${id} never stored`);
-}
 
 test('create a trigger and a rule, fire, follow the rule to the action activation', async () => {
   await ow.actions.create({ name: action, action: code, kind: 'python:3.11' });
@@ -35,12 +24,12 @@ test('create a trigger and a rule, fire, follow the rule to the action activatio
 
   const fired = await ow.triggers.invoke({ name: trigger, params: { x: 42 } });
   assert.match(fired.activationId, /^[0-9a-f]{32}$/);
-  const triggerRecord = await poll(fired.activationId);
+  const triggerRecord = await pollActivation(ow, fired.activationId);
   assert.equal(triggerRecord.name, trigger);
   const line = JSON.parse(triggerRecord.logs[0]);
   assert.equal(line.success, true);
   assert.equal(line.rule, `guest/${rule}`);
-  const caused = await poll(line.activationId);
+  const caused = await pollActivation(ow, line.activationId);
   assert.deepEqual(caused.response.result, { x: 42, base: 1 });
 
   const got = await ow.triggers.get({ name: trigger });

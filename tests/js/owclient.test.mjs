@@ -5,21 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import openwhisk from 'openwhisk';
+import { pollActivation } from './poll.mjs';
 
 const ow = openwhisk({ apihost: process.env.OW_APIHOST, api_key: process.env.OW_AUTH });
 const name = process.env.OW_ACTION;
-
-async function pollActivation(id) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      return await ow.activations.get({ name: id });
-    } catch (err) {
-      assert.equal(err.statusCode, 404, String(err));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`activation ${id} never stored`);
-}
 
 test('create a Python zip action, invoke it, read its activations', async () => {
   const zip = readFileSync(process.env.OW_ZIP);
@@ -45,7 +34,7 @@ test('create a Python zip action, invoke it, read its activations', async () => 
 
   const accepted = await ow.actions.invoke({ name, params: { name: 'later' } });
   assert.match(accepted.activationId, /^[0-9a-f]{32}$/);
-  const record = await pollActivation(accepted.activationId);
+  const record = await pollActivation(ow, accepted.activationId);
   assert.equal(record.response.result.greeting, 'Hello, later!');
 
   const logs = await ow.activations.logs({ name: accepted.activationId });
