@@ -14,10 +14,9 @@ from typing import Any
 
 from ..errors import Conflict, InvalidRequest
 from . import messages as msg
-from .validation import _bump, _params, _version, check_name
+from .validation import PutFields, _bump, check_name
 
 __all__ = [
-    "PutFields",
     "fqn",
     "fqn_json",
     "fqn_string",
@@ -74,21 +73,6 @@ def fqn_json(path: str, name: str) -> dict[str, str]:
 def fqn_string(ref: dict[str, str]) -> str:
     """``guest/name``: FullyQualifiedEntityName.asString (no leading slash)."""
     return f"{ref['path']}/{ref['name']}"
-
-
-class PutFields:
-    """The fields every entity PUT shares; ``None`` means absent."""
-
-    def __init__(self, body: dict[str, Any]) -> None:
-        self.parameters = _params(body.get("parameters"), "parameters")
-        self.annotations = _params(body.get("annotations"), "annotations")
-        self.version = _version(body.get("version"))
-        publish = body.get("publish")
-        if publish is not None and not isinstance(publish, bool):
-            raise InvalidRequest(
-                msg.malformed_content("Expected JsBoolean as JsBoolean, but got " + str(publish))
-            )
-        self.publish: bool | None = publish
 
 
 def _common(old: dict[str, Any] | None, put: PutFields) -> dict[str, Any]:

@@ -22,6 +22,7 @@ __all__ = [
     "RUNTIMES",
     "SEQUENCE",
     "ActionPut",
+    "PutFields",
     "check_name",
     "is_binary_code",
     "make_action",
@@ -56,14 +57,12 @@ def is_binary_code(code: str) -> bool:
     return len(t) > 0 and len(t) % 4 == 0 and _BASE64.match(t) is not None
 
 
-class ActionPut:
-    """The checked fields of a PUT body; ``None`` means "absent" (keep the old value on update)."""
+class PutFields:
+    """The fields every entity PUT shares (actions, triggers, rules, packages); ``None`` means absent."""
 
     def __init__(self, body: dict[str, Any]) -> None:
-        self.exec: dict[str, Any] | None = _exec(body["exec"]) if body.get("exec") is not None else None
         self.parameters = _params(body.get("parameters"), "parameters")
         self.annotations = _params(body.get("annotations"), "annotations")
-        self.limits = _limits(body.get("limits"))
         self.version = _version(body.get("version"))
         publish = body.get("publish")
         if publish is not None and not isinstance(publish, bool):
@@ -71,6 +70,15 @@ class ActionPut:
                 msg.malformed_content("Expected JsBoolean as JsBoolean, but got " + str(publish))
             )
         self.publish: bool | None = publish
+
+
+class ActionPut(PutFields):
+    """The checked fields of an action's PUT body; ``None`` means "absent" (keep the old value on update)."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.exec: dict[str, Any] | None = _exec(body["exec"]) if body.get("exec") is not None else None
+        super().__init__(body)
+        self.limits = _limits(body.get("limits"))
 
 
 def parse_put(raw: bytes) -> ActionPut:
