@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .client import Client
     from .mapping import MapResult
 
-__all__ = ["Actions", "check_payload"]
+__all__ = ["Actions", "check_payload", "entity_fields"]
 
 _MB = 1024 * 1024
 
@@ -41,6 +41,18 @@ def check_payload(value: Any, what: str) -> None:
             fix="Pass large inputs by reference (a URL or object-store key) and fetch them in the action.",
             status=413,
         )
+
+
+def entity_fields(
+    parameters: Mapping[str, Any] | None, annotations: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The ``parameters`` / ``annotations`` of any entity's PUT body, each checked against 1 MB first."""
+    body: dict[str, Any] = {}
+    for key, value in (("parameters", parameters), ("annotations", annotations)):
+        if value is not None:
+            body[key] = _key_values(value)
+            check_payload(body[key], key)
+    return body
 
 
 def _key_values(values: Mapping[str, Any] | None) -> list[dict[str, Any]] | None:
@@ -123,12 +135,7 @@ class Actions:
         merged = {k: v for k, v in merged.items() if v is not None}
         if merged:
             body["limits"] = merged
-        if parameters is not None:
-            check_payload(_key_values(parameters), "parameters")
-            body["parameters"] = _key_values(parameters)
-        if annotations is not None:
-            check_payload(_key_values(annotations), "annotations")
-            body["annotations"] = _key_values(annotations)
+        body.update(entity_fields(parameters, annotations))
         params = {"overwrite": True} if overwrite else None
         reply = self.client.request("PUT", self._path(qn), params=params, json=body, what=f"action {qn}")
         self.client.activations.forget(qn.name)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .actions import entity_fields
 from .names import QualifiedName
-from .triggers import _Collection, _common, qualified
+from .triggers import _Collection, qualified
 
 __all__ = ["Packages"]
 
@@ -26,7 +27,7 @@ class Packages(_Collection):
         binding: str | QualifiedName | None = None,
         overwrite: bool = False,
     ) -> dict[str, Any]:
-        body = _common(parameters, annotations)
+        body = entity_fields(parameters, annotations)
         if binding is not None:
             bound = qualified(binding, self.client.namespace)
             body["binding"] = {"namespace": bound.namespace, "name": bound.name}

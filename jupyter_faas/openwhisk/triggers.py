@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidRequest
-from .actions import _key_values, check_payload
+from .actions import check_payload, entity_fields
 from .names import QualifiedName, parse_name
 from .trace import Trace, trace
 
@@ -68,17 +68,6 @@ class _Collection:
         return dict(reply.body)
 
 
-def _common(parameters: Mapping[str, Any] | None, annotations: Mapping[str, Any] | None) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    if parameters is not None:
-        check_payload(_key_values(parameters), "parameters")
-        body["parameters"] = _key_values(parameters)
-    if annotations is not None:
-        check_payload(_key_values(annotations), "annotations")
-        body["annotations"] = _key_values(annotations)
-    return body
-
-
 class Triggers(_Collection):
     collection = "triggers"
     singular = "trigger"
@@ -92,7 +81,7 @@ class Triggers(_Collection):
         overwrite: bool = False,
     ) -> dict[str, Any]:
         """PUT a trigger; its parameters are defaults that a firing's payload overrides."""
-        return self._put(self._name(name), _common(parameters, annotations), overwrite)
+        return self._put(self._name(name), entity_fields(parameters, annotations), overwrite)
 
     def update(self, name: str | QualifiedName, **options: Any) -> dict[str, Any]:
         return self.create(name, overwrite=True, **options)
@@ -131,7 +120,7 @@ class Rules(_Collection):
         overwrite: bool = False,
     ) -> dict[str, Any]:
         """PUT a rule: when ``trigger`` fires, invoke ``action`` (``pkg/action`` allowed). Active at once."""
-        body = _common(None, annotations)
+        body = entity_fields(None, annotations)
         if trigger is not None:
             body["trigger"] = self._ref(trigger)
         if action is not None:
