@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from jupyter_faas.contract import GUEST_KEY
 from jupyter_faas.engine import EngineHandle, start
 
 NOOP = "def main(args):\n    return {}\n"
@@ -147,9 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     baseline = subprocess.Popen([sys.executable, "-c", BASELINE_SERVER], stdout=subprocess.PIPE, text=True)
     assert baseline.stdout is not None
     base_port = int(baseline.stdout.readline())
-    token = base64.b64encode(GUEST_KEY.encode()).decode()
-    headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
     with tempfile.TemporaryDirectory() as data, start(data_dir=data, concurrency_limit=64) as engine:
+        token = base64.b64encode(engine.auth.encode()).decode()
+        headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
         try:
             cold_total, cold_init = cold_starts(engine, headers, args.cold)
             engine_path = "/api/v1/namespaces/_/actions/noop?blocking=true&result=true"

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, NotConfigured
 
 __all__ = ["Config", "mask_key", "normalize_apihost", "read_wskprops", "resolve"]
 
@@ -197,7 +197,7 @@ def resolve(
         ignore, sources["insecure"] = False, "default"
     if "apihost" not in values:
         if not start_engine:
-            raise ConfigError(
+            raise NotConfigured(
                 "No OpenWhisk is configured.",
                 fix="Set APIHOST and AUTH in ~/.wskprops (or __OW_API_HOST and __OW_API_KEY), "
                 "or let jupyter-faas start its embedded engine.",
@@ -224,29 +224,7 @@ def resolve(
 
 def _embedded_engine() -> tuple[str, str]:
     """Start the embedded engine if it is not running; return its (apihost, key). Imported lazily."""
-    from . import engine
+    from .engine import ensure_running
 
-    ensure = getattr(engine, "ensure_running", None)
-    if ensure is None:  # pragma: no cover - the engine package always provides it once it lands
-        raise ConfigError(
-            "No OpenWhisk is configured and the embedded engine is not available.",
-            fix="Set APIHOST and AUTH in ~/.wskprops, or run `jupyter-faas engine`.",
-        )
-    return _engine_address(ensure())
-
-
-def _engine_address(handle: object) -> tuple[str, str]:
-    """Accept what ``engine.ensure_running()`` returns: a URL string, a (url, key) pair, or an object."""
-    from .contract import GUEST_KEY
-
-    if isinstance(handle, str):
-        return handle, GUEST_KEY
-    if isinstance(handle, tuple) and len(handle) == 2:
-        return str(handle[0]), str(handle[1])
-    url = getattr(handle, "apihost", None) or getattr(handle, "url", None)
-    key = getattr(handle, "auth", None) or getattr(handle, "key", None) or GUEST_KEY
-    if not url:
-        raise ConfigError(
-            "The embedded engine did not say where it listens.", fix="Run `jupyter-faas engine`."
-        )
-    return str(url), str(key)
+    handle = ensure_running()
+    return handle.apihost, handle.auth

@@ -13,6 +13,7 @@ one, a ``fix`` that says what to do next. Each boundary translates this tree exa
 
     FaasError
     ├── ConfigError                 bad or missing configuration (.wskprops, apihost, auth)
+    │   └── NotConfigured           no OpenWhisk configured at all (the embedded engine would be used)
     ├── CaptureError                a class cannot be captured from the notebook
     ├── BuildError                  a package cannot be built (missing module, pip failure)
     │   └── PackageTooLarge         over the code limit under every plan
@@ -53,6 +54,7 @@ __all__ = [
     "Forbidden",
     "InvalidRequest",
     "MethodNotAllowed",
+    "NotConfigured",
     "NotFound",
     "OpenWhiskError",
     "PackageTooLarge",
@@ -104,6 +106,10 @@ class FaasError(Exception):
 
 class ConfigError(FaasError):
     status = 400
+
+
+class NotConfigured(ConfigError):
+    """No apihost anywhere: the caller may fall back to the embedded engine."""
 
 
 class CaptureError(FaasError):

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..config import EMBEDDED, Config, resolve
-from ..contract import DEFAULT_PORT, GUEST_KEY
-from ..errors import ConfigError
+from ..errors import NotConfigured
 
 __all__ = ["add_connection_arguments", "client_from", "config_from", "print_json", "register", "say"]
 
@@ -69,30 +70,22 @@ def register(subparsers: Any) -> None:
     )
     add_connection_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--wskprops",
+        metavar="FILE",
+        help="write APIHOST, AUTH and NAMESPACE for another OpenWhisk client (wsk, aio, the JS client) to "
+        "FILE (mode 0600), or to stdout with '-'; the one command that shows the key itself",
+    )
     parser.set_defaults(func=_show)
 
 
 def _show(args: argparse.Namespace) -> int:
+    if args.wskprops:
+        return _write_wskprops(config_from(args), args.wskprops)
     try:
-        config = config_from(args, start_engine=False)
-        rows = config.describe()
-    except ConfigError as exc:
-        if "No OpenWhisk is configured" not in exc.message:
-            raise
-        # Nothing configured: say what would be used, without starting anything.
-        config = config_from(
-            argparse.Namespace(
-                apihost=f"http://127.0.0.1:{DEFAULT_PORT}",
-                auth=getattr(args, "auth", None) or GUEST_KEY,
-                namespace=getattr(args, "namespace", None),
-                insecure=getattr(args, "insecure", None),
-            ),
-            start_engine=False,
-        )
-        rows = config.describe()
-        rows[0] = (rows[0][0], rows[0][1], f"{EMBEDDED}, started on first use")
-        if not getattr(args, "auth", None):
-            rows[1] = (rows[1][0], rows[1][1], EMBEDDED)
+        rows = config_from(args, start_engine=False).describe()
+    except NotConfigured:
+        rows = _embedded_rows(args)
     if args.json:
         print_json({name: {"value": value, "source": source} for name, value, source in rows})
         return 0
@@ -100,4 +93,45 @@ def _show(args: argparse.Namespace) -> int:
     value_width = max(len(value) for _, value, _ in rows)
     for name, value, source in rows:
         print(f"{name.ljust(width)}  {value.ljust(value_width)}  ({source})")
+    return 0
+
+
+def _embedded_rows(args: argparse.Namespace) -> list[tuple[str, str, str]]:
+    """Nothing configured: what the embedded engine would be, without starting anything."""
+    from ..engine.process import preview
+
+    apihost, key = preview()
+    given = getattr(args, "auth", None)
+    config = config_from(
+        argparse.Namespace(
+            apihost=apihost,
+            auth=given or key or "(none)",
+            namespace=getattr(args, "namespace", None),
+            insecure=getattr(args, "insecure", None),
+        ),
+        start_engine=False,
+    )
+    rows = config.describe()
+    rows[0] = (rows[0][0], rows[0][1], f"{EMBEDDED}, started on first use")
+    if not given:
+        value = rows[1][1] if key else "(made at the engine's first start)"
+        rows[1] = (rows[1][0], value, f"{EMBEDDED}, its own key")
+    return rows
+
+
+def _write_wskprops(config: Config, where: str) -> int:
+    """The settings another OpenWhisk client needs, key included: asked for, so shown."""
+    text = f"APIHOST={config.apihost}\nAUTH={config.auth}\n"
+    if config.namespace != "_":
+        text += f"NAMESPACE={config.namespace}\n"
+    if where == "-":
+        sys.stdout.write(text)
+        return 0
+    path = Path(where).expanduser()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(path, 0o600)
+    say(f"wrote {path} (mode 0600): APIHOST={config.apihost}, AUTH={config.masked_auth}")
+    say(f"use it with: WSK_CONFIG_FILE={path} wsk action list   (or copy it to ~/.wskprops)")
     return 0

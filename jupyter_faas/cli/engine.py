@@ -19,7 +19,9 @@ def register(subparsers: Any) -> None:
         "engine",
         help="run the embedded OpenWhisk engine (OpenWhisk's REST API on 127.0.0.1:3233)",
         description="Run the embedded OpenWhisk engine in the foreground. It binds 127.0.0.1 unless told "
-        "otherwise and accepts the standalone guest key unless --auth gives another.",
+        "otherwise and accepts its own key (made at first start, kept in DATA_DIR/auth.key, mode 0600); "
+        "--auth guest accepts OpenWhisk's public guest key instead. `jupyter-faas config --wskprops FILE` "
+        "writes the settings other OpenWhisk clients need.",
     )
     add_arguments(parser)
     group = parser.add_mutually_exclusive_group()
@@ -44,7 +46,14 @@ def _run(args: argparse.Namespace) -> int:
             print(f"no engine is running with data directory {data_dir}")
             return 1
         state: dict[str, Any] = json.loads(state_file.read_text())
-        print(f"engine pid {state['pid']} listening on http://{state['host']}:{state['port']}")
+        key = {
+            "own": f"its own key ({data_dir / 'auth.key'})",
+            "guest": "OpenWhisk's public guest key (--auth guest)",
+            "given": "a key given at start",
+        }.get(state.get("auth", ""), "an unknown key")
+        print(
+            f"engine pid {state['pid']} listening on http://{state['host']}:{state['port']}, accepting {key}"
+        )
         return 0
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: the engine will accept connections from other machines on {args.host}")

@@ -72,9 +72,11 @@ def _int_arg(handler: RequestHandler, name: str, collection: str, default: int) 
 
 
 class ApiHandler(RequestHandler):
-    """Authenticated JSON handler over the engine's services."""
+    """Authenticated JSON handler over the engine's services, behind the browser guard."""
 
     requires_auth = True
+    # Web actions set this: public by design (any Origin, no key), as upstream serves them.
+    browser_public = False
     services: Services
     user_namespace: str
 
@@ -83,16 +85,30 @@ class ApiHandler(RequestHandler):
 
     def set_default_headers(self) -> None:
         self.set_header("Content-Type", "application/json")
-        self.set_header("Access-Control-Allow-Origin", "*")
-        self.set_header(
-            "Access-Control-Allow-Headers",
-            "Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent",
-        )
-        self.set_header("Access-Control-Allow-Methods", "GET, DELETE, POST, PUT, HEAD")
 
     def prepare(self) -> None:
-        if self.requires_auth:
+        self.check_browser()
+        if self.requires_auth and self.request.method != "OPTIONS":
             self.user_namespace = self._authenticate()
+
+    def check_browser(self) -> None:
+        """Refuse a foreign Host or Origin (403); echo an allowed Origin in the CORS headers."""
+        if self.browser_public:
+            return
+        origin = self.services.guard.check(self.request.headers)
+        if origin is not None:
+            self.set_header("Access-Control-Allow-Origin", origin)
+            self.set_header("Vary", "Origin")
+            self.set_header(
+                "Access-Control-Allow-Headers",
+                "Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent",
+            )
+            self.set_header("Access-Control-Allow-Methods", "GET, DELETE, POST, PUT, HEAD")
+
+    def options(self, *args: str) -> None:
+        """A CORS preflight from an allowed Origin (``prepare`` refused any other); no key is needed."""
+        self.set_status(200)
+        self.finish()
 
     def _authenticate(self) -> str:
         header = self.request.headers.get("Authorization", "")
@@ -161,6 +177,8 @@ class NotFoundHandler(ApiHandler):
     """Any path the route table does not know (after authentication, as upstream's routes do)."""
 
     def prepare(self) -> None:
-        if self.request.path.rstrip("/") not in ("", "/api/v1"):
+        if self.request.path.rstrip("/") in ("", "/api/v1"):
+            self.check_browser()
+        else:
             super().prepare()
         raise HTTPError(404, msg.ROUTE_NOT_FOUND)

@@ -2,13 +2,16 @@
 
 ``start`` launches ``python -m jupyter_faas.engine.server`` with its own data directory and waits until it
 answers ``GET /api/v1``; ``ensure_running`` reuses an engine already answering on 127.0.0.1:3233 with the
-expected key, or starts one detached (it outlives the notebook) on the default data directory; ``stop``
-ends an engine by its state file. The key travels in the child's environment, never on a command line.
-Does not own the server itself (``server.py``).
+data directory's key, or starts one detached (it outlives the notebook) on the default data directory;
+``stop`` ends an engine by its state file, once ``ownership.is_our_engine`` has proved the pid is that
+engine. By default an engine uses its own key (``keys.py``), which both sides read from the data
+directory; a key given to ``start`` travels on the child's stdin, never on a command line or in an
+environment. Does not own the server itself (``server.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -23,9 +26,11 @@ import requests
 
 from ..contract import DEFAULT_PORT, GUEST_KEY
 from ..errors import EngineError
-from .server import AUTH_ENV, STATE_FILE, default_data_dir
+from .keys import GUEST, own_key, read_own_key, secure_dir
+from .ownership import is_our_engine
+from .server import STATE_FILE, default_data_dir
 
-__all__ = ["DEFAULT_PORT", "PORT_ENV", "EngineHandle", "ensure_running", "start", "stop"]
+__all__ = ["DEFAULT_PORT", "PORT_ENV", "EngineHandle", "ensure_running", "preview", "start", "stop"]
 
 _READY_TIMEOUT = 30.0
 PORT_ENV = "JUPYTER_FAAS_ENGINE_PORT"
@@ -39,9 +44,10 @@ class EngineHandle:
     port: int
     data_dir: Path
     pid: int
-    auth: str = field(default=GUEST_KEY, repr=False)
+    auth: str = field(repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     started: bool = False  # True when this call started it; False when an engine already running is reused
+    start_time: float | None = field(default=None, repr=False)  # the OS's start time of ``pid``
 
     @property
     def apihost(self) -> str:
@@ -67,7 +73,8 @@ class EngineHandle:
                     self.process.kill()
                     self.process.wait()
             return
-        _terminate(self.pid, timeout)
+        if is_our_engine(self.pid, self.data_dir, self.start_time):
+            _terminate(self.pid, timeout)
 
     def kill(self) -> None:
         """SIGKILL at once (what a crash looks like; tests use it)."""
@@ -89,18 +96,28 @@ def start(
     port: int = 0,
     host: str = "127.0.0.1",
     data_dir: Path | str | None = None,
-    auth: str = GUEST_KEY,
+    auth: str | None = None,
     concurrency_limit: int | None = None,
     workers: int | None = None,
     detach: bool = False,
     env: dict[str, str] | None = None,
+    extra_args: list[str] | None = None,
 ) -> EngineHandle:
-    """Launch an engine process and wait until it answers; ``port=0`` picks a free port."""
-    data = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
-    data.mkdir(parents=True, exist_ok=True)
+    """Launch an engine process and wait until it answers; ``port=0`` picks a free port.
+
+    ``auth``: None for the engine's own key (created in ``data_dir`` if needed), ``"guest"`` for
+    OpenWhisk's public guest key, or a ``uuid:key`` to accept (handed over on the child's stdin).
+    """
+    data = secure_dir(Path(data_dir).expanduser().resolve() if data_dir else default_data_dir())
+    if auth is None:
+        key, flag = own_key(data), None  # created here, so the handle knows it before the engine is up
+    elif auth in (GUEST, GUEST_KEY):
+        key, flag = GUEST_KEY, GUEST
+    else:
+        key, flag = auth, "-"
     state = data / STATE_FILE
     running = _read_state(state)
-    if running and _pid_alive(int(running.get("pid", 0))):
+    if running and is_our_engine(int(running.get("pid", 0)), data, running.get("started")):
         raise EngineError(
             f"An engine (pid {running['pid']}) already runs with the data directory {data}, "
             f"on {running.get('host')}:{running.get('port')}.",
@@ -113,16 +130,23 @@ def start(
         cmd += ["--concurrency-limit", str(concurrency_limit)]
     if workers is not None:
         cmd += ["--workers", str(workers)]
-    child_env = {**os.environ, **(env or {}), AUTH_ENV: auth}
+    if flag is not None:
+        cmd += ["--auth", flag]
+    cmd += extra_args or []
+    child_env = {**os.environ, **(env or {})}
     with open(data / "engine.log", "ab") as logfile:
         proc = subprocess.Popen(
             cmd,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if flag == "-" else subprocess.DEVNULL,
             stdout=logfile,
             stderr=subprocess.STDOUT,
             env=child_env,
             start_new_session=detach,
         )
+    if proc.stdin is not None:
+        with contextlib.suppress(OSError):
+            proc.stdin.write(key.encode() + b"\n")
+        proc.stdin.close()
     deadline = time.monotonic() + _READY_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -133,7 +157,16 @@ def start(
         info = _read_state(state)
         if info and info.get("pid") == proc.pid and _answers(info["host"], info["port"]):
             child = None if detach else proc
-            return EngineHandle(info["host"], int(info["port"]), data, proc.pid, auth, child, started=True)
+            return EngineHandle(
+                info["host"],
+                int(info["port"]),
+                data,
+                proc.pid,
+                key,
+                child,
+                started=True,
+                start_time=info.get("started"),
+            )
         time.sleep(0.02)
     proc.kill()
     proc.wait()
@@ -142,41 +175,69 @@ def start(
     )
 
 
-def ensure_running(
-    data_dir: Path | str | None = None, *, auth: str = GUEST_KEY, port: int | None = None
-) -> EngineHandle:
-    """The engine on 127.0.0.1:``port`` if one answers with this key; otherwise start one there, detached.
+def ensure_running(data_dir: Path | str | None = None, *, port: int | None = None) -> EngineHandle:
+    """The engine of ``data_dir`` on 127.0.0.1:``port`` if it answers; otherwise start one there, detached.
 
-    ``port`` defaults to ``$JUPYTER_FAAS_ENGINE_PORT``, else 3233 (``DEFAULT_PORT``). The handle says
-    whether this call ``started`` it.
+    Its key is found in the data directory (the engine's own key, or the guest key if it was started with
+    ``--auth guest``). ``port`` defaults to ``$JUPYTER_FAAS_ENGINE_PORT``, else 3233 (``DEFAULT_PORT``).
+    The handle says whether this call ``started`` it.
     """
     data = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
     host = "127.0.0.1"
     port = port or int(os.environ.get(PORT_ENV) or DEFAULT_PORT)
     if _answers(host, port):
-        if not _accepts(host, port, auth):
-            raise EngineError(
-                f"Something answers on {host}:{port} but does not accept this key.",
-                fix="Stop it, or configure its apihost and key (.wskprops) instead of the embedded engine.",
-            )
-        info = _read_state(data / STATE_FILE) or {}
-        pid = int(info.get("pid", 0)) if info.get("port") == port else 0
-        return EngineHandle(host, port, data, pid, auth)
+        return _reuse(host, port, data)
     try:
-        return start(port=port, host=host, data_dir=data, auth=auth, detach=True)
+        return start(port=port, host=host, data_dir=data, detach=True)
     except EngineError:
-        if _answers(host, port) and _accepts(host, port, auth):  # another caller started it meanwhile
-            return EngineHandle(host, port, data, 0, auth)
+        if _answers(host, port):  # another caller started it meanwhile
+            return _reuse(host, port, data)
         raise
 
 
-def stop(data_dir: Path | str | None = None, timeout: float = 10.0) -> bool:
-    """Stop the engine whose state file is in ``data_dir``; False when none is running."""
+def preview(data_dir: Path | str | None = None, port: int | None = None) -> tuple[str, str | None]:
+    """Where ``ensure_running`` would find or start the engine, and its key if it has one yet; starts
+    nothing (``jupyter-faas config``, ``%faas_config`` with nothing configured)."""
     data = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
-    info = _read_state(data / STATE_FILE)
-    if not info or not _pid_alive(int(info["pid"])):
+    port = port or int(os.environ.get(PORT_ENV) or DEFAULT_PORT)
+    info = _read_state(data / STATE_FILE) or {}
+    if info.get("port") == port and info.get("auth") == GUEST:
+        return f"http://127.0.0.1:{port}", GUEST_KEY
+    return f"http://127.0.0.1:{port}", read_own_key(data)
+
+
+def _reuse(host: str, port: int, data: Path) -> EngineHandle:
+    """The engine answering on ``host:port``, with the key its data directory says it accepts."""
+    info = _read_state(data / STATE_FILE) or {}
+    ours = info.get("port") == port
+    key = GUEST_KEY if ours and info.get("auth") == GUEST else read_own_key(data)
+    if not key or not _accepts(host, port, key):
+        raise EngineError(
+            f"Something answers on {host}:{port} but does not accept the key of the engine's data "
+            f"directory {data}.",
+            fix="Stop it (`jupyter-faas engine --stop`), set JUPYTER_FAAS_ENGINE_PORT to use another port, "
+            "or configure its apihost and key in ~/.wskprops instead of the embedded engine.",
+        )
+    pid = int(info.get("pid", 0)) if ours else 0
+    return EngineHandle(host, port, data, pid, key, start_time=info.get("started") if ours else None)
+
+
+def stop(data_dir: Path | str | None = None, timeout: float = 10.0) -> bool:
+    """Stop the engine whose state file is in ``data_dir``; False when none is running.
+
+    The pid in the state file is signalled only when it provably is that engine (``is_our_engine``): a
+    stale file whose pid now belongs to another process is removed, and nothing is signalled.
+    """
+    data = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
+    state = data / STATE_FILE
+    info = _read_state(state)
+    if not info:
         return False
-    _terminate(int(info["pid"]), timeout)
+    pid = int(info.get("pid", 0))
+    if not is_our_engine(pid, data, info.get("started")):
+        state.unlink(missing_ok=True)
+        return False
+    _terminate(pid, timeout)
     return True
 
 

@@ -3,9 +3,11 @@ run). Opens the store, closes activations a previous process left in flight, bui
 scheduler and the app, listens on 127.0.0.1 unless told otherwise, then writes ``engine.json`` (pid, host,
 port) into the data directory so that whoever started it knows where it listens.
 
-The key comes from ``--auth`` or the ``JUPYTER_FAAS_ENGINE_AUTH`` environment variable (so that a parent
-process need not put it on a command line) and is never logged. Does not own the routes (``app.py``) or
-starting/stopping from Python (``process.py``).
+The key is the engine's own (``keys.py``: created in the data directory, 0600) unless ``--auth`` asks for
+OpenWhisk's public guest key (``guest``) or hands one over on stdin (``-``) or in a file (``@PATH``); it
+never appears on the command line, in the environment or in a log. Browser defences (``Host`` and
+``Origin`` checks) take their allow-lists from ``--allow-host`` / ``--allow-origin``. Does not own the
+routes (``app.py``) or starting/stopping from Python (``process.py``).
 """
 
 from __future__ import annotations
@@ -27,15 +29,18 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import PeriodicCallback
 from tornado.netutil import bind_sockets
 
-from ..contract import DEFAULT_PORT, GUEST_KEY, KINDS
+from ..contract import DEFAULT_PORT, KINDS
+from ..errors import EngineError
 from .app import make_app
+from .browser import BrowserGuard
+from .keys import GUEST, resolve_auth, secure_dir
+from .ownership import process_start_time
 from .records import lost_record
 from .scheduler import RuntimeLike, Scheduler
 from .services import Services
 from .store import Store
 
 __all__ = [
-    "AUTH_ENV",
     "STATE_FILE",
     "add_arguments",
     "configure_logging",
@@ -44,7 +49,6 @@ __all__ = [
     "serve",
 ]
 
-AUTH_ENV = "JUPYTER_FAAS_ENGINE_AUTH"
 STATE_FILE = "engine.json"
 DEFAULT_CONCURRENCY = 30  # standalone OpenWhisk's limits-actions-invokes-concurrent
 MAX_BODY = 64 * 1024 * 1024  # a 48 MB exec plus its JSON; the API checks the real limits
@@ -64,7 +68,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir", type=Path, default=None, help=f"state directory (default {default_data_dir()})"
     )
-    parser.add_argument("--auth", default=None, help="the accepted key 'uuid:key' (default: the guest key)")
+    parser.add_argument(
+        "--auth",
+        default=None,
+        metavar="guest|-|@FILE",
+        help="the key to accept instead of the engine's own (kept in DATA_DIR/auth.key, 0600): 'guest' for "
+        "OpenWhisk's public guest key, '-' to read uuid:key from stdin, '@FILE' to read it from a file",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name to accept besides the bound address, localhost, 127.0.0.1 and [::1] (repeatable)",
+    )
+    parser.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a browser Origin allowed to call the API, e.g. http://localhost:8888 (repeatable)",
+    )
     parser.add_argument(
         "--concurrency-limit",
         type=int,
@@ -122,8 +146,15 @@ def recover(store: Store) -> int:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    data_dir: Path = (args.data_dir or default_data_dir()).expanduser().resolve()
-    auth = args.auth or os.environ.get(AUTH_ENV) or GUEST_KEY
+    data_dir: Path = secure_dir((args.data_dir or default_data_dir()).expanduser().resolve())
+    choice = resolve_auth(args.auth, data_dir)
+    if choice.mode == GUEST:
+        log.warning(
+            "accepting OpenWhisk's public guest key (--auth guest): anyone who can reach %s:%s can run code "
+            "as this user",
+            args.host,
+            args.port,
+        )
     store = Store(data_dir)
     if n := recover(store):
         log.warning(
@@ -132,15 +163,30 @@ async def serve(args: argparse.Namespace) -> None:
     runtime = _load_runtime(data_dir / "containers")
     workers = args.workers or min(args.concurrency_limit, 64)
     scheduler = Scheduler(runtime, store, args.concurrency_limit, workers)
-    services = Services(store=store, scheduler=scheduler, auth=auth)
-    server = HTTPServer(make_app(services), max_body_size=MAX_BODY, idle_connection_timeout=300)
     sockets = bind_sockets(args.port, args.host)
-    server.add_sockets(sockets)
     port = sockets[0].getsockname()[1]
     host = args.host
+    services = Services(
+        store=store,
+        scheduler=scheduler,
+        auth=choice.key,
+        guard=BrowserGuard.for_address(host, args.allow_host, args.allow_origin),
+    )
+    server = HTTPServer(make_app(services), max_body_size=MAX_BODY, idle_connection_timeout=300)
+    server.add_sockets(sockets)
     services.api_host = f"http://{host if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}"
     state = data_dir / STATE_FILE
-    _write_state(state, {"pid": os.getpid(), "host": host, "port": port, "data_dir": str(data_dir)})
+    _write_state(
+        state,
+        {
+            "pid": os.getpid(),
+            "host": host,
+            "port": port,
+            "data_dir": str(data_dir),
+            "auth": choice.mode,  # own | guest | given: where a front end finds the key (never the key)
+            "started": process_start_time(os.getpid()),
+        },
+    )
     log.info(
         "engine listening on %s:%d (data %s, concurrency limit %d)",
         host,
@@ -171,7 +217,9 @@ async def serve(args: argparse.Namespace) -> None:
 
 def _write_state(path: Path, state: dict[str, Any]) -> None:
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(json.dumps(state))
     os.replace(tmp, path)
 
 
@@ -188,7 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     add_arguments(parser)
     args = parser.parse_args(argv)
     configure_logging()
-    asyncio.run(serve(args))
+    try:
+        asyncio.run(serve(args))
+    except EngineError as exc:
+        log.error("%s %s", exc.message, exc.fix or "")
+        _flush_logs()
+        return 2
     return 0
 
 

@@ -12,9 +12,8 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from ..config import EMBEDDED, resolve
-from ..contract import GUEST_KEY
 from ..display import ConfigView
-from ..errors import ConfigError
+from ..errors import NotConfigured
 from .deploy import unquote
 from .session import Session, faas_errors
 
@@ -65,13 +64,13 @@ class ConfigMagics(Magics):
             return ConfigView(session.config.describe())
         try:
             return ConfigView(resolve(**session.overrides, start_engine=False).describe())
-        except ConfigError as exc:
-            if "No OpenWhisk is configured" not in exc.message or session.local:
+        except NotConfigured:
+            if session.local:
                 raise
-        from ..engine import process
+        from ..engine.process import preview
 
-        port = getattr(process, "DEFAULT_PORT", 3233)
-        rows = resolve(apihost=f"http://127.0.0.1:{port}", auth=GUEST_KEY, start_engine=False).describe()
+        apihost, key = preview()
+        rows = resolve(apihost=apihost, auth=key or "(none)", start_engine=False).describe()
         rows[0] = (rows[0][0], rows[0][1], f"{EMBEDDED}, started on first use")
-        rows[1] = (rows[1][0], rows[1][1], EMBEDDED)
+        rows[1] = (rows[1][0], rows[1][1] if key else "(made at the engine's first start)", EMBEDDED)
         return ConfigView(rows, "Nothing configured: the first %faas_* call starts the embedded engine.")

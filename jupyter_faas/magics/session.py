@@ -16,11 +16,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-import requests
 from IPython.core.error import UsageError
 
 from ..config import EMBEDDED, Config, mask_key, resolve
-from ..errors import ConfigError, FaasError
+from ..errors import FaasError, NotConfigured
 
 __all__ = ["Session", "faas_errors", "notebook_wording"]
 
@@ -79,20 +78,14 @@ class Session:
         if not self.local:
             try:
                 return resolve(**self.overrides, start_engine=False)
-            except ConfigError as exc:
-                if "No OpenWhisk is configured" not in exc.message:
-                    raise
+            except NotConfigured:
+                pass
         return self._embedded()
 
     def _embedded(self) -> Config:
-        from ..engine import ensure_running, process
+        from ..engine import ensure_running
 
-        port = int(getattr(process, "DEFAULT_PORT", 3233))
-        answered = _engine_answers(port)
         handle = ensure_running()
-        started = getattr(handle, "started", None)
-        if started is None:  # until EngineHandle says it (magics-requests.md #2)
-            started = not answered
         config = resolve(
             apihost=handle.apihost,
             auth=self.overrides.get("auth") or handle.auth,
@@ -104,7 +97,7 @@ class Session:
         if not self.overrides.get("auth"):
             sources["auth"] = EMBEDDED
         if not self.engine_announced:
-            verb = "Started" if started else "Using"
+            verb = "Started" if handle.started else "Using"
             print(
                 f"{verb} the embedded OpenWhisk engine at {handle.apihost} (data in {handle.data_dir}). "
                 "To use another OpenWhisk: %faas_config --apihost URL --auth KEY, or ~/.wskprops."
@@ -136,14 +129,6 @@ class Session:
                 if len(secret) >= 8:
                     text = text.replace(secret, "****")
         return text
-
-
-def _engine_answers(port: int) -> bool:
-    try:
-        reply = requests.get(f"http://127.0.0.1:{port}/api/v1", timeout=2)
-        return reply.status_code == 200
-    except requests.RequestException:
-        return False
 
 
 def faas_errors(method: F) -> F:

@@ -1,5 +1,6 @@
-"""Starting engines from Python: ``ensure_running`` starts one detached, reuses it, refuses a wrong key;
-``stop`` ends it by its data directory. A free port stands in for 3233 (``port=``)."""
+"""Starting engines from Python: ``ensure_running`` starts one detached with its own key, reuses it, refuses
+an engine whose key it cannot know; ``stop`` ends it by its data directory, and only when the pid provably
+is that engine. A free port stands in for 3233 (``port=``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from jupyter_faas.contract import GUEST_KEY
 from jupyter_faas.engine import ensure_running, stop
 from jupyter_faas.engine.process import PORT_ENV
 from jupyter_faas.errors import EngineError
@@ -29,8 +31,9 @@ def test_ensure_running_starts_then_reuses_then_stop_ends_it(tmp_path, monkeypat
         assert first.started is True and first.port == port and first.apihost == f"http://127.0.0.1:{port}"
         again = ensure_running(data)
         assert again.started is False and again.pid == first.pid and again.port == port
-        with pytest.raises(EngineError, match="does not accept this key"):
-            ensure_running(data, auth="someone:else")
+        assert first.auth == (data / "auth.key").read_text().strip() and first.auth != GUEST_KEY
+        with pytest.raises(EngineError, match="does not accept the key"):
+            ensure_running(tmp_path / "another-data-dir")  # its own key is not that engine's
         assert requests.get(first.url + "/namespaces", auth=tuple(first.auth.split(":"))).json() == ["guest"]
     finally:
         assert stop(data) is True
@@ -62,10 +65,31 @@ def test_one_engine_per_data_directory(start_engine, tmp_path):
 def test_two_callers_racing_to_start_share_one_engine(tmp_path):
     port = _free_port()
     with ThreadPoolExecutor(2) as pool:
-        handles = list(pool.map(lambda d: ensure_running(tmp_path / d, port=port), ["a", "b"]))
+        handles = list(pool.map(lambda _: ensure_running(tmp_path / "data", port=port), [1, 2]))
     try:
         assert all(h.port == port for h in handles)
         assert sorted(h.started for h in handles) == [False, True]
-        assert requests.get(handles[0].url, timeout=5).ok
+        assert handles[0].auth == handles[1].auth  # both read the one key of the data directory
+        assert requests.get(handles[0].url + "/namespaces", auth=tuple(handles[0].auth.split(":"))).ok
     finally:
-        assert [stop(tmp_path / d) for d in ("a", "b")].count(True) == 1
+        assert stop(tmp_path / "data") is True
+
+
+def test_stop_signals_only_a_process_it_can_prove_is_its_engine(tmp_path):
+    """A stale state file naming a live pid that is not the engine (pid reuse): nothing is signalled."""
+    import json
+    import subprocess
+    import sys
+
+    data = tmp_path / "engine"
+    data.mkdir()
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        state = {"pid": bystander.pid, "host": "127.0.0.1", "port": 1, "data_dir": str(data), "started": 0}
+        (data / "engine.json").write_text(json.dumps(state))
+        assert stop(data) is False
+        assert bystander.poll() is None  # still alive: never signalled
+        assert not (data / "engine.json").exists()  # the stale file is gone
+    finally:
+        bystander.kill()
+        bystander.wait()

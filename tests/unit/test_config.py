@@ -138,16 +138,6 @@ def test_embedded_engine_is_the_last_resort(home: Path, monkeypatch: pytest.Monk
     assert calls == [1]
 
 
-def test_engine_address_shapes() -> None:
-    class Handle:
-        apihost = "http://127.0.0.1:4000"
-        auth = KEY_B
-
-    assert config_module._engine_address("http://127.0.0.1:1") == ("http://127.0.0.1:1", GUEST_KEY)
-    assert config_module._engine_address(("http://x:1", KEY_A)) == ("http://x:1", KEY_A)
-    assert config_module._engine_address(Handle()) == ("http://127.0.0.1:4000", KEY_B)
-
-
 def test_the_key_is_masked_in_repr_str_and_describe() -> None:
     cfg = Config(apihost="https://h", auth=KEY_A, sources={"apihost": "argument", "auth": "argument"})
     assert mask_key(KEY_A) == "aaaaaaaa-...:****"
