@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import json
 import logging
 import logging.handlers
@@ -23,7 +24,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import PeriodicCallback
@@ -147,6 +148,7 @@ def recover(store: Store) -> int:
 
 async def serve(args: argparse.Namespace) -> None:
     data_dir: Path = secure_dir((args.data_dir or default_data_dir()).expanduser().resolve())
+    lock = _lock(data_dir)  # held for the process's life: one engine per data directory, surely
     choice = resolve_auth(args.auth, data_dir)
     if choice.mode == GUEST:
         log.warning(
@@ -210,9 +212,25 @@ async def serve(args: argparse.Namespace) -> None:
         if shutdown is not None:
             shutdown()
         _remove_state(state)
+        lock.close()
         flusher.stop()
         log.info("engine stopped")
         _flush_logs()
+
+
+def _lock(data_dir: Path) -> IO[bytes]:
+    """An exclusive lock on ``engine.lock``: a second engine on the same data directory stops here,
+    before it touches the store or sweeps the first one's containers as leftovers."""
+    handle = open(data_dir / "engine.lock", "ab")  # noqa: SIM115 - held until the engine stops
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise EngineError(
+            f"Another engine already runs with the data directory {data_dir}.",
+            fix="Use it, stop it (jupyter-faas engine --stop), or give another --data-dir.",
+        ) from None
+    return handle
 
 
 def _write_state(path: Path, state: dict[str, Any]) -> None:

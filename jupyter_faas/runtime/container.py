@@ -30,6 +30,7 @@ from . import messages as msg
 from .answers import Exchange, read_init_answer, read_run_answer
 from .limits import MemoryGuard, make_guard
 from .logs import LogCollector, format_log_line
+from .processes import TAG_VARIABLE, kill_tagged, kill_tree, record_launcher
 
 __all__ = ["Container", "Exchange", "LogCollector", "Talk", "format_log_line"]
 
@@ -37,6 +38,7 @@ LAUNCHER = str(Path(__file__).resolve().parent / "launcher.py")
 _SENTINEL = msg.SENTINEL.encode()
 _IDS = itertools.count(1)
 _POLL_MS = 10
+_EXIT_CHECK_MS = 200  # how often a waiting exchange checks that the launcher itself still runs
 _MAX_LINE = 16 * 1024
 # a pipe's capacity: a larger buffer is allocated (mmap) and freed at every read (~18 us each)
 _READ = 64 * 1024
@@ -66,23 +68,31 @@ class Talk:
 class Container:
     """One launcher process. Not thread-safe: one caller at a time."""
 
-    def __init__(self, python: Path, folder: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self, python: Path, folder: Path, env: dict[str, str], lifeline: int | None = None, tag: str = ""
+    ) -> None:
+        """``lifeline``: the read end of the engine's lifeline pipe; ``tag``: the engine's container tag
+        (``processes.py``), to which this container adds its id."""
         self.id = next(_IDS)
         self.python = python
         self.folder = folder
         self.action_dir = folder / "action"
         self.action_dir.mkdir(parents=True, exist_ok=True)
+        self.tag = f"{tag or os.getpid()}/{self.id}/"
         self.guard: MemoryGuard = make_guard()
         r3, w3 = os.pipe()
+        argv = [str(python), "-I", LAUNCHER, str(w3)]
+        if lifeline is not None:
+            argv.append(str(lifeline))
         try:
             self.proc = subprocess.Popen(
-                [str(python), "-I", LAUNCHER, str(w3)],
+                argv,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                pass_fds=(w3,),
+                pass_fds=(w3,) if lifeline is None else (w3, lifeline),
                 cwd=str(self.action_dir),
-                env={**env, "HOME": str(folder)},
+                env={**env, "HOME": str(folder), TAG_VARIABLE: self.tag},
                 start_new_session=True,
                 bufsize=0,
                 preexec_fn=self.guard.preexec(),
@@ -94,6 +104,7 @@ class Container:
             raise
         os.close(w3)
         self.guard.attach(self.proc.pid)
+        record_launcher(folder, self.proc.pid)
         assert self.proc.stdin and self.proc.stdout and self.proc.stderr
         self._stdin = self.proc.stdin.fileno()
         self._answer_fd = r3
@@ -182,8 +193,10 @@ class Container:
             if remaining <= 0:
                 talk.reason = "timeout"
                 break
-            wait = min(remaining * 1000.0, _POLL_MS) if polls else remaining * 1000.0
+            wait = min(remaining * 1000.0, _POLL_MS if polls else _EXIT_CHECK_MS)
             self._pump(talk, int(wait) + 1)
+            if not talk.have_answer and self.proc.poll() is not None:
+                talk.reason = "exit"  # gone without answering, though a child it left holds a pipe open
         return self._conclude(talk)
 
     def _start(
@@ -303,10 +316,16 @@ class Container:
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def kill(self) -> None:
-        """Kill the process group (and anything left in its cgroup); idempotent."""
+        """Kill every process of the container: the launcher's tree (detached children included, see
+        ``processes.py``), or what carries its tag when the launcher is gone already, its process group
+        and anything left in its cgroup; idempotent."""
         if self.dead:
             return
         self.dead = True
+        if self.proc.poll() is None:
+            kill_tree(self.proc.pid)
+        else:
+            kill_tagged(self.tag)
         for target in (-self.proc.pid, self.proc.pid):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(target, signal.SIGKILL)

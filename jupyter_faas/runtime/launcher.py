@@ -14,6 +14,11 @@ Protocol with the parent (``container.py``), one JSON object per line:
   them before the answer (upstream writes them after), so that when the answer arrives both sentinels
   are already in their pipes and the parent wakes up once per activation, not up to three times.
 
+Hygiene (``processes.py`` is the parent's side): on Linux the launcher makes itself a child subreaper,
+so what the action starts and detaches stays in its tree; and it watches a lifeline fd (``argv[2]``) whose
+write end only the engine holds: at EOF (the engine is gone, even after ``kill -9``) it kills its whole
+tree and exits, so no action process outlives its engine.
+
 The parent has already put the action in ``dir`` (``main__.py`` + files, as upstream's compile step
 leaves it). What this module does not own: limits, logs formatting, result checks (the parent does them).
 """
@@ -21,7 +26,9 @@ leaves it). What this module does not own: limits, logs formatting, result check
 import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 
 SENTINEL = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX\n"
@@ -134,8 +141,66 @@ def _run(main, message):
     return json.dumps(res, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
+def _become_subreaper():
+    """Linux: orphaned descendants are re-parented to us, not to init (PR_SET_CHILD_SUBREAPER = 36)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+
+
+def _descendants():
+    """Pids of every descendant of this process (Linux: from /proc; elsewhere: none known)."""
+    parents: dict[int, list[int]] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{entry}/stat", "rb") as f:
+                parents.setdefault(int(f.read().rsplit(b")", 1)[1].split()[1]), []).append(int(entry))
+    found, stack = [], [os.getpid()]
+    while stack:
+        for child in parents.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+def _kill_tree_and_exit():
+    for _ in range(5):
+        pids = _descendants()
+        if not pids:
+            break
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.killpg(os.getpgid(0), signal.SIGKILL)  # our group, ourselves included (macOS: the best we have)
+    os._exit(1)
+
+
+def _watch_lifeline(fd):
+    """Kill the tree when the engine's end of the lifeline closes."""
+    os.set_inheritable(fd, False)
+
+    def watch():
+        with contextlib.suppress(OSError):
+            while os.read(fd, 1):
+                pass
+        _kill_tree_and_exit()
+
+    threading.Thread(target=watch, name="lifeline", daemon=True).start()
+
+
 def serve():
-    out = os.fdopen(int(sys.argv[1]) if len(sys.argv) > 1 else 3, "wb")
+    answer_fd = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    os.set_inheritable(answer_fd, False)  # a program the action execs must not hold the answer pipe open
+    out = os.fdopen(answer_fd, "wb")
+    _become_subreaper()
+    if len(sys.argv) > 2:
+        _watch_lifeline(int(sys.argv[2]))
     _answer(out, {"ready": True})  # the "container" is up: what follows is the init
     main = None
     for line in sys.stdin.buffer:
@@ -160,6 +225,7 @@ def serve():
             _end(out)  # the logs are complete before the answer: the parent reads both in one wake-up
             out.write(data)
             out.flush()
+    _kill_tree_and_exit()  # stdin closed: the engine is gone or done with this container
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import shutil
+import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,14 +54,40 @@ def _own_memory_cgroup() -> Path | None:
 
 
 def _remove_stale(root: Path) -> None:
-    """Remove empty groups left by engines that died without shutting down (their launchers exit on EOF)."""
+    """Remove the groups of engines that died without shutting down, killing what is left in them."""
     for entry in root.glob("jupyter-faas-*-*"):
         try:
             pid = int(entry.name.split("-")[2])
             if pid != os.getpid() and not os.path.exists(f"/proc/{pid}"):
-                entry.rmdir()
+                _empty_and_remove(entry)
         except (OSError, ValueError, IndexError):
             continue
+
+
+def _group_pids(group: Path) -> list[int]:
+    try:
+        return [int(p) for p in (group / "cgroup.procs").read_text().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def _empty_and_remove(group: Path, timeout: float = 2.0) -> None:
+    """SIGKILL every process in ``group`` until it is empty, then remove it: no group is left behind."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pids = _group_pids(group)
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        try:
+            group.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def process_tree_rss(pid: int) -> int:
@@ -211,10 +238,8 @@ class CgroupMemory(MemoryGuard):
             with contextlib.suppress(OSError):
                 os.close(self._usage_fd)
             self._usage_fd = None
-        try:
-            self.path.rmdir()
-        except OSError:
-            shutil.rmtree(self.path, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            _empty_and_remove(self.path)
 
 
 def _join(procs_fd: int) -> None:

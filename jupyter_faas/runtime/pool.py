@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .container import Container
 from .environments import Environment
+from .processes import Lifeline, engine_tag, sweep
 
 __all__ = ["MAX_STEMS", "Pool", "clean_env"]
 
@@ -53,7 +54,10 @@ class Pool:
     ) -> None:
         self.folder = work_dir / "containers"
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.tag = engine_tag(work_dir)
+        self.swept = sweep(self.folder, self.tag)  # what a previous engine of this data dir left running
         _remove_stale_folders(self.folder)
+        self._lifeline = Lifeline()
         self.idle_timeout_s = idle_timeout_s
         self.prewarm = prewarm
         self.max_idle = max_idle
@@ -153,7 +157,9 @@ class Pool:
 
     def _new(self, env: Environment) -> Container:
         folder = self.folder / f"c{os.getpid()}-{time.monotonic_ns()}"
-        container = Container(env.python, folder, clean_env(env.root, env.env))
+        container = Container(
+            env.python, folder, clean_env(env.root, env.env), lifeline=self._lifeline.fd, tag=self.tag
+        )
         with self._lock:
             self._live.add(container)
         return container
@@ -238,3 +244,4 @@ class Pool:
             self._destroy(container)
         for container in busy:  # runs in flight see their process die and report a crash
             container.kill()
+        self._lifeline.close()
