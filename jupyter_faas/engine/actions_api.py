@@ -10,7 +10,6 @@ mapping and the ``x-openwhisk-activation-id`` header.
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from typing import Any
 
@@ -18,6 +17,7 @@ from ..contract import BLOCKING_WAIT_MS, MAX_PAYLOAD_BYTES
 from ..errors import InvalidRequest, NotFound, RequestTooLarge, Throttled
 from . import messages as msg
 from .base import ApiHandler, parse_bool, parse_skip_limit
+from .bodies import json_object
 from .invoker import Resolved, action_spec, now_ms, resolve, start_job
 from .records import public
 from .sequences import check_components, run_sequence
@@ -189,18 +189,12 @@ class ActionHandler(ApiHandler):
 
     def _payload(self) -> dict[str, Any]:
         """The invoke payload: a JSON object, or nothing."""
-        params: dict[str, Any] = {}
         body = self.request.body
-        if body.strip():
-            self.require_json()
-            try:
-                payload = json.loads(body)
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise InvalidRequest(msg.malformed_content(str(exc))) from exc
-            if not isinstance(payload, dict):
-                raise InvalidRequest(msg.malformed_content("Object expected"))
-            params.update(payload)
-        return params
+        if not body.strip():
+            return {}
+        self.require_json()
+        payload: dict[str, Any] = json_object(body)
+        return payload
 
 
 _running: set[asyncio.Task[Any]] = set()  # sequences in flight (a task needs a strong reference)

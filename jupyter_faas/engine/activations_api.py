@@ -11,7 +11,7 @@ import re
 
 from ..errors import InvalidRequest, NotFound
 from . import messages as msg
-from .base import ApiHandler, parse_bool, parse_skip_limit
+from .base import LONG_MAX, LONG_MIN, ApiHandler, parse_bool, parse_skip_limit
 from .records import public, summary
 from .validation import check_name
 
@@ -69,9 +69,12 @@ class ActivationsListHandler(ApiHandler):
         if raw is None:
             return None
         try:
-            return int(raw)
+            value = int(raw)
         except ValueError:
             raise InvalidRequest(msg.malformed_query_param(name, msg.bad_epoch(raw))) from None
+        if not LONG_MIN <= value <= LONG_MAX:  # a Scala Long upstream; beyond it SQLite would overflow
+            raise InvalidRequest(msg.malformed_query_param(name, msg.bad_epoch(raw)))
+        return value
 
 
 class ActivationHandler(ApiHandler):

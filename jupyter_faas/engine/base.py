@@ -22,11 +22,12 @@ from . import messages as msg
 from .services import Services
 from .validation import check_name
 
-__all__ = ["ApiHandler", "NotFoundHandler", "parse_bool", "parse_skip_limit"]
+__all__ = ["LONG_MAX", "LONG_MIN", "ApiHandler", "NotFoundHandler", "parse_bool", "parse_skip_limit"]
 
 log = logging.getLogger("jupyter_faas.engine")
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1  # what upstream's query parameters parse into (Scala Int/Long)
 MAX_LIST_LIMIT = 200
 DEFAULT_LIST_LIMIT = 30
 
@@ -64,11 +65,12 @@ def _int_arg(handler: RequestHandler, name: str, collection: str, default: int) 
     if raw is None:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise InvalidRequest(
-            msg.malformed_query_param(name, msg.argument_not_integer(collection, raw))
-        ) from None
+        value = None
+    if value is None or not LONG_MIN <= value <= LONG_MAX:
+        raise InvalidRequest(msg.malformed_query_param(name, msg.argument_not_integer(collection, raw)))
+    return value
 
 
 class ApiHandler(RequestHandler):
@@ -112,6 +114,8 @@ class ApiHandler(RequestHandler):
 
     def _authenticate(self) -> str:
         header = self.request.headers.get("Authorization", "")
+        if not header.isascii():  # tornado decodes headers as latin-1; compare_digest takes ASCII only
+            raise AuthenticationFailed(msg.AUTH_INVALID)
         if self.services.accepted_header and hmac.compare_digest(header, self.services.accepted_header):
             return self.services.namespace  # the warm path: the very header accepted before
         scheme, _, token = header.partition(" ")

@@ -9,12 +9,12 @@ Does not own storage (``store.py``), existence checks or firing (``triggers_api.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..errors import Conflict, InvalidRequest
 from . import messages as msg
-from .validation import PutFields, _bump, check_name
+from .bodies import ENTITY_BODY_BYTES, json_object
+from .validation import PutFields, _bump, check_name, check_sizes
 
 __all__ = [
     "fqn",
@@ -34,12 +34,9 @@ FQN_MALFORMED = "fully qualified name malformed"
 
 
 def parse_body(raw: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidRequest(msg.malformed_content(str(exc))) from exc
-    if not isinstance(body, dict):
-        raise InvalidRequest(msg.malformed_content("Object expected"))
+    """A trigger, rule or package PUT body: bounded, strict JSON, parameters and annotations 1 MB each."""
+    body: dict[str, Any] = json_object(raw, max_bytes=ENTITY_BODY_BYTES, empty={})
+    check_sizes(body)
     return body
 
 

@@ -104,8 +104,14 @@ async def run_sequence(
     accepted_ms: int,
     cause: str | None = None,
     atomic: int = 0,
+    depth: int = 0,
 ) -> tuple[dict[str, Any], int]:
-    """Run the sequence ``action`` and store its record; (the record, the atomic actions run so far)."""
+    """Run the sequence ``action`` and store its record; (the record, the atomic actions run so far).
+
+    ``depth`` counts the sequences it is nested in: components that loop back to a sequence (through a
+    package binding changed after the sequence was checked) stop at ``MAX_SEQUENCE`` levels with
+    upstream's "too long" error, not a recursion that fills the store and the log.
+    """
     start = now_ms()
     # marked in flight, so that an engine stopped mid-sequence records it at its next start (recover)
     services.store.add_pending(
@@ -116,7 +122,7 @@ async def run_sequence(
     next_payload: dict[str, Any] = payload
     try:
         for component in action["exec"]["components"]:
-            if acc.atomic >= MAX_SEQUENCE:
+            if acc.atomic >= MAX_SEQUENCE or depth >= MAX_SEQUENCE:
                 acc.fail(_APPLICATION_ERROR, msg.SEQUENCE_IS_TOO_LONG)
                 break
             resolved = resolve(services, component.strip("/"))
@@ -126,7 +132,7 @@ async def run_sequence(
             if resolved.action["exec"]["kind"] == SEQUENCE:
                 record, acc.atomic = await run_sequence(
                     services, resolved.action, resolved.path, user_ns, next_payload, _new_id(),
-                    accepted_ms=now_ms(), cause=activation_id, atomic=acc.atomic,
+                    accepted_ms=now_ms(), cause=activation_id, atomic=acc.atomic, depth=depth + 1,
                 )  # fmt: skip
             else:
                 job = start_job(

@@ -18,7 +18,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Store"]
+# The most a docs=true page of activations holds (records and their logs, as stored).
+DOCS_PAGE_BYTES = 16 * 1024 * 1024
+
+__all__ = ["DOCS_PAGE_BYTES", "Store"]
+
+# The most a docs=true page of activations holds (records and their logs, as stored).
+DOCS_PAGE_BYTES = 16 * 1024 * 1024
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS actions (
@@ -234,26 +240,28 @@ class Store:
         limit: int,
         docs: bool,
     ) -> list[dict[str, Any]]:
+        """Newest first. With ``docs`` (whole records, logs included) a page ends early once it holds
+        ``DOCS_PAGE_BYTES`` (always at least one record): 200 records of 1 MB results and 10 MB logs would
+        otherwise be one 2 GB answer. A client pages on with ``skip`` or ``upto`` as usual."""
         where, args = _filters(namespace, name, since, upto)
+        out: list[dict[str, Any]] = []
+        size = 0
         with self._lock:
-            rows = self._db.execute(
+            cursor = self._db.execute(
                 f"SELECT id, doc FROM activations WHERE {where} "
                 "ORDER BY start DESC, rowid DESC LIMIT ? OFFSET ?",
                 (*args, limit, skip),
-            ).fetchall()
-            logs: dict[str, list[str]] = {}
-            if docs and rows:
-                marks = ",".join("?" * len(rows))
-                for lid, lines in self._db.execute(
-                    f"SELECT id, lines FROM logs WHERE id IN ({marks})", [r[0] for r in rows]
-                ):
-                    logs[lid] = json.loads(lines)
-        out = []
-        for aid, doc in rows:
-            record = json.loads(doc)
-            if docs:
-                record["logs"] = logs.get(aid, [])
-            out.append(record)
+            )
+            for aid, doc in cursor:
+                record = json.loads(doc)
+                if docs:
+                    row = self._db.execute("SELECT lines FROM logs WHERE id = ?", (aid,)).fetchone()
+                    record["logs"] = json.loads(row[0]) if row else []
+                    size += len(doc) + (len(row[0]) if row else 0)
+                    if out and size > DOCS_PAGE_BYTES:
+                        break
+                out.append(record)
+            cursor.close()
         return out
 
     def count_activations(

@@ -17,10 +17,12 @@ import json
 import uuid
 from typing import Any
 
-from ..errors import Conflict, FaasError, InvalidRequest, NotFound, Throttled
+from ..contract import MAX_PAYLOAD_BYTES
+from ..errors import Conflict, FaasError, InvalidRequest, NotFound, RequestTooLarge, Throttled
 from . import messages as msg
 from .actions_api import start_sequence
 from .base import ApiHandler, parse_bool, parse_skip_limit
+from .bodies import json_object
 from .entities import (
     fqn_json,
     fqn_string,
@@ -143,11 +145,15 @@ class TriggerHandler(EntityHandler):
         self.reply({"activationId": activation_id}, 202)
 
     def _payload(self) -> dict[str, Any] | None:
+        """A fire's payload: at most 1 MB, as an invoke's (413 before anything is stored)."""
         raw = self.request.body
+        if len(raw) > MAX_PAYLOAD_BYTES:
+            raise RequestTooLarge(msg.entity_too_big("Request", len(raw), MAX_PAYLOAD_BYTES))
         if not raw.strip():
             return None
         self.require_json()
-        return parse_body(raw)
+        payload: dict[str, Any] = json_object(raw)
+        return payload
 
 
 def fire_rule(

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from .. import strict_json
 from ..contract import DEFAULT_PYTHON_KIND, KINDS, LIMITS, MAX_CODE_BYTES, MAX_PAYLOAD_BYTES
 from ..errors import Conflict, InvalidRequest, RequestTooLarge
 from . import messages as msg
@@ -24,6 +25,7 @@ __all__ = [
     "ActionPut",
     "PutFields",
     "check_name",
+    "check_sizes",
     "is_binary_code",
     "make_action",
     "parse_put",
@@ -84,18 +86,18 @@ class ActionPut(PutFields):
 def parse_put(raw: bytes) -> ActionPut:
     """Parse and check a PUT body: malformed JSON -> 400, sizes -> 413, limit ranges -> 400."""
     try:
-        body = json.loads(raw or b"{}")
+        body = strict_json.loads(raw or b"{}")
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidRequest(msg.malformed_content(str(exc))) from exc
     if not isinstance(body, dict):
         raise InvalidRequest(msg.malformed_content("Object expected in field 'exec'"))
-    _check_sizes(body)
+    check_sizes(body)
     put = ActionPut(body)
     _check_limit_ranges(put.limits)
     return put
 
 
-def _check_sizes(body: dict[str, Any]) -> None:
+def check_sizes(body: dict[str, Any]) -> None:
     """LimitedWhiskEntityPut.isWithinSizeLimits: exec (the base64 string), then parameters, annotations."""
     exec_ = body.get("exec")
     if isinstance(exec_, dict):

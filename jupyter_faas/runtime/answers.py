@@ -7,10 +7,10 @@ What this module does not own: getting the answer (``container.py``), the record
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from .. import strict_json
 from ..contract import MAX_PAYLOAD_BYTES
 from . import messages as msg
 
@@ -36,7 +36,7 @@ def read_init_answer(answer: bytes | None, length: int, reason: str, timeout_ms:
     if answer is None:
         return Exchange(2, {"error": msg.ABNORMAL_INIT}, fatal=True)
     try:
-        data = json.loads(answer)
+        data = strict_json.loads(answer)
     except ValueError:
         return Exchange(2, {"error": msg.ABNORMAL_INIT}, fatal=True)
     if isinstance(data, dict) and data.get("ok") is True:
@@ -58,7 +58,7 @@ def read_run_answer(answer: bytes | None, length: int, reason: str, timeout_ms: 
         return Exchange(1, {"error": msg.truncated_response(trunk, length, MAX_PAYLOAD_BYTES)})
     text = answer.decode("utf-8", "replace")
     try:
-        result = json.loads(text)
+        result = strict_json.loads(text)  # NaN / Infinity: invalid for the Go proxy too
     except ValueError:
         return Exchange(2, {"error": msg.NOT_DICT_OR_ARRAY}, fatal=True)
     if isinstance(result, dict):

@@ -10,8 +10,6 @@ processes (``container.py``), pooling (``pool.py``), environments (``environment
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 import time
 from dataclasses import dataclass
@@ -20,11 +18,12 @@ from pathlib import Path
 from ..errors import ActionError, FaasError
 from . import ActionSpec, RunOutcome, RunRequest
 from . import messages as msg
-from .archive import extract_zip
+from .archive import ExtractionTimeout
 from .container import Container, Exchange, LogCollector, format_log_line
 from .environments import Environment, default_cache_dir, ensure_kind
 from .images import ImageNotFound, ImageStore
 from .pool import Pool
+from .unpacked import Revisions
 from .warm import WarmRun, start_warm
 
 __all__ = ["Runtime"]
@@ -56,6 +55,7 @@ class Runtime:
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         self.images = ImageStore(self.cache_dir)
         self._pool = Pool(self.work_dir, idle_timeout_s, prewarm=prewarm, max_idle=max_idle)
+        self._revisions = Revisions(self.work_dir / "revisions")
 
     # -- public ------------------------------------------------------------------------------------
 
@@ -162,34 +162,32 @@ class Runtime:
     def shutdown(self) -> None:
         """Kill every container and remove their folders. Runs in flight fail as crashed."""
         self._pool.shutdown()
+        self._revisions.clear()
 
     # -- helpers -----------------------------------------------------------------------------------
 
     def _init(self, container: Container, spec: ActionSpec, logs: LogCollector) -> Exchange:
+        """Place the action's code (a zip: the revision's one unpacked copy, made now if needed, inside the
+        init's time limit), then initialise the container with the time that is left."""
         if not spec.code:
             return Exchange(2, {"error": msg.NO_CODE})
+        started = time.monotonic()
         try:
             if spec.binary:
-                try:
-                    data = base64.b64decode(spec.code, validate=False)
-                except (binascii.Error, ValueError) as exc:
-                    raise ActionError(f"cannot decode the request: {exc}") from exc
-                extract_zip(data, container.action_dir)
-                main = container.action_dir / "__main__.py"
-                if main.exists():
-                    main.rename(container.action_dir / "main__.py")
-                else:
-                    exe = container.action_dir / "exec"
-                    if exe.exists():
-                        exe.rename(container.action_dir / "main__.py")
+                self._revisions.place(
+                    spec.key, spec.code, container.action_dir, started + spec.timeout_ms / 1000
+                )
             else:
                 (container.action_dir / "main__.py").write_text(spec.code, encoding="utf-8")
+        except ExtractionTimeout:
+            return Exchange(2, {"error": msg.timed_out(spec.timeout_ms, True)}, timeout=True, fatal=True)
         except (ActionError, OSError) as exc:
             text = exc.message if isinstance(exc, ActionError) else str(exc)
             logs.add("stderr", text.encode(), time.time_ns())
             return Exchange(2, {"error": msg.COMPILE_FAILED})
+        left_ms = spec.timeout_ms - int((time.monotonic() - started) * 1000)
         env = {str(k): str(v) for k, v in (spec.env or {}).items()}
-        return container.init(spec.main or "main", env, spec.memory_mb * _MB, spec.timeout_ms, logs)
+        return container.init(spec.main or "main", env, spec.memory_mb * _MB, max(left_ms, 1), logs)
 
     @staticmethod
     def _failed(called: float, status: int, error: str, logs: LogCollector) -> RunOutcome:

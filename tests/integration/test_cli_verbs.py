@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import unique
 
+from jupyter_faas.config import mask_key
 from jupyter_faas.engine import EngineHandle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,9 +66,22 @@ def cli(engine: EngineHandle, tmp_path: Path) -> Cli:
 def test_config_shows_values_and_sources_with_a_masked_key(cli: Cli, engine: EngineHandle) -> None:
     out = cli("config").stdout
     assert engine.apihost in out and "environment (__OW_API_HOST)" in out
-    assert "23bc46b1-...:****" in out and "environment (__OW_API_KEY)" in out
+    assert mask_key(engine.auth) in out and "environment (__OW_API_KEY)" in out
+    assert engine.auth.partition(":")[2] not in out
     data = json.loads(cli("config", "--json", "--namespace", "guest").stdout)
     assert data["namespace"] == {"value": "guest", "source": "argument"}
+
+
+def test_config_wskprops_writes_what_another_client_needs_on_request_only(
+    cli: Cli, engine: EngineHandle, tmp_path: Path
+) -> None:
+    secret = engine.auth.partition(":")[2]
+    target = tmp_path / "wskprops"
+    done = cli("config", "--wskprops", str(target))
+    assert secret not in done.stdout + done.stderr and mask_key(engine.auth) in done.stderr
+    assert target.read_text() == f"APIHOST={engine.apihost}\nAUTH={engine.auth}\n"
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert cli("config", "--wskprops", "-").stdout == target.read_text()  # asked for on stdout: shown
 
 
 def test_config_from_wskprops_and_the_embedded_fallback(cli: Cli, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import pytest
 from IPython.core.error import UsageError
 from test_magics_shell import TestingShell, open_shell
 
+from jupyter_faas.config import mask_key
 from jupyter_faas.display import ActionList, Activation, ActivationList, ConfigView, Logs, Stats
 from jupyter_faas.engine import EngineHandle
 
@@ -178,7 +179,7 @@ def test_config_show_and_set_never_show_the_key(
     assert isinstance(shown, ConfigView)
     rows = {name: (value, source) for name, value, source in shown.rows}
     assert rows["apihost"] == (engine.apihost, "environment (__OW_API_HOST)")
-    assert rows["auth"] == ("23bc46b1-...:****", "environment (__OW_API_KEY)")
+    assert rows["auth"] == (mask_key(engine.auth), "environment (__OW_API_KEY)")
     secret = engine.auth.split(":")[1]
     configured = shell.cell(
         f"%faas_config --apihost {engine.apihost} --auth {engine.auth} --namespace guest --insecure"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import stat
 import subprocess
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +163,47 @@ def test_requirements_that_cannot_install_fail_init_with_pips_words_in_logs(runt
     assert out.status_code == 2
     assert out.result == {"error": "The action failed to generate or locate a binary. See logs for details."}
     assert any("no-such-dist-x9q" in line for line in out.logs)
+
+
+# -- issue 11, point 4: bounded, corrupted, once per revision, inside the init's time limit -------------
+
+
+def test_a_corrupted_zip_is_a_developer_error_at_init_not_a_whisk_error(runtime: Runtime) -> None:
+    data = bytearray(make_zip({"__main__.py": "def main(a):\n    return {'x': " + "1" * 5000 + "}\n"}))
+    at = data.index(b"__main__.py") + 40  # inside the deflated stream of the one file
+    data[at : at + 16] = b"\x00" * 16
+    out = runtime.run(make_spec(bytes(data)), make_request())
+    assert out.status_code == 2, out
+    assert out.result == {"error": "The action failed to generate or locate a binary. See logs for details."}
+    assert any("not a valid zip archive" in line for line in out.logs), out.logs
+
+
+def test_a_zip_with_too_many_entries_is_refused_before_writing(tmp_path: Path) -> None:
+    data = make_zip({f"f{i}.txt": "" for i in range(11)})
+    with pytest.raises(ActionError, match="has 11 entries, more than the 10 allowed"):
+        extract_zip(data, tmp_path / "out", max_entries=10)
+    assert not any((tmp_path / "out").iterdir())
+
+
+def test_extraction_counts_inside_the_init_time_limit(runtime: Runtime) -> None:
+    big = {f"data{i}.bin": os.urandom(1 << 20) for i in range(40)}  # 40 MB that do not compress
+    spec = make_spec(make_zip({"__main__.py": "def main(a):\n    return {}\n", **big}), timeout_ms=100)
+    out = runtime.run(spec, make_request())
+    assert out.status_code == 2 and out.timeout, out
+    expected = "The action exceeded its time limits of 100 milliseconds during initialization."
+    assert out.result == {"error": expected}
+
+
+def test_a_revision_is_extracted_once_for_all_its_containers(runtime: Runtime) -> None:
+    code = (
+        "import os, time\n\ndef main(a):\n    time.sleep(0.5)\n"
+        "    return {'ino': os.stat('data.txt').st_ino, 'pid': os.getpid()}\n"
+    )
+    spec = make_spec(make_zip({"__main__.py": code, "data.txt": "x"}))
+    revisions = runtime.work_dir / "revisions"
+    with ThreadPoolExecutor(3) as pool:  # three at once: three cold containers of one revision
+        outs = list(pool.map(lambda _: runtime.run(spec, make_request()), range(3)))
+    assert all(o.status_code == 0 for o in outs), outs
+    assert len({o.result["pid"] for o in outs}) == 3  # three containers...
+    assert len({o.result["ino"] for o in outs}) == 1  # ...one extracted copy, linked into each
+    assert len([p for p in revisions.iterdir() if not p.name.startswith(".")]) == 1

@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from jupyter_faas.config import mask_key
+from jupyter_faas.contract import GUEST_KEY
+
 GREETER = '''
 class Greeter:
     """Says hello."""
@@ -38,7 +41,7 @@ async def test_config_is_masked(api: Any, engine: Any) -> None:
     status, config = await api("GET", "config")
     assert status == 200
     assert config["apihost"] == engine.apihost
-    assert config["auth"] == "23bc46b1-...:****"
+    assert config["auth"] == mask_key(engine.auth) and engine.auth != GUEST_KEY
     assert config["namespace"] == "_"
     assert engine.auth.split(":")[1] not in str(config)
     assert {row["name"] for row in config["settings"]} == {"apihost", "auth", "namespace", "insecure"}
