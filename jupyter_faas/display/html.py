@@ -21,6 +21,7 @@ __all__ = [
     "cold_warm_badge",
     "esc",
     "image_mime",
+    "image_tag",
     "json_html",
     "json_text",
     "ms",
@@ -30,9 +31,15 @@ __all__ = [
 
 CSS_CLASS = "jupyter-faas"
 _COLORS = {"ok": "#1a7f37", "bad": "#cf222e", "cold": "#0969da", "warm": "#bf8700", "info": "#57606a"}
-_DATA_URL = re.compile(r"^data:(image/[a-z+.-]+);base64,(.*)$", re.IGNORECASE | re.DOTALL)
-_B64 = re.compile(r"^[A-Za-z0-9+/\s]+={0,2}$")
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF8", "image/gif"))
+_DATA_URL = re.compile(r"^data:(image/[a-z]+);base64,([A-Za-z0-9+/\s]*={0,2})\s*$", re.IGNORECASE)
+_B64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+# Raster formats only (an SVG can carry script); each with the bytes its files start with.
+_MAGIC = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/webp": (b"RIFF",),
+}
 _MIN_IMAGE_CHARS = 64
 _LONG = 200
 
@@ -78,23 +85,35 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, raw: bool = 
 
 
 def image_mime(value: Any) -> tuple[str, str] | None:
-    """``(mime, base64)`` when ``value`` is an image as a data: URL or as base64 text, else None."""
+    """``(mime, base64)`` when ``value`` is a raster image as a ``data:`` URL or as base64 text, else None.
+
+    The one gate between a result and an ``<img>``: the text must be strict base64 as a whole (nothing
+    that could end an attribute: no quote, no ``>``, no ``javascript:``), decode, and start with the bytes
+    of the format it claims (PNG, JPEG, GIF, WebP; never SVG).
+    """
     if not isinstance(value, str) or len(value) < _MIN_IMAGE_CHARS:
         return None
     found = _DATA_URL.match(value)
-    if found:
-        return found.group(1).lower(), re.sub(r"\s", "", found.group(2))
-    head = value[:64]
-    if not _B64.match(head):
+    claimed = found.group(1).lower() if found else None
+    data = re.sub(r"\s", "", found.group(2) if found else value)
+    if len(data) % 4 or not _B64.match(data):
         return None
     try:
-        start = base64.b64decode(head[: len(head) // 4 * 4], validate=False)
+        start = base64.b64decode(data[:64], validate=True)
     except (binascii.Error, ValueError):
         return None
-    for magic, mime in _MAGIC:
-        if start.startswith(magic):
-            return mime, re.sub(r"\s", "", value)
+    for mime, magics in _MAGIC.items():
+        if any(start.startswith(m) for m in magics) and claimed in (None, mime):
+            return mime, data
     return None
+
+
+def image_tag(mime: str, data: str, alt: str, css_class: str = "") -> str:
+    """An ``<img>`` of ``image_mime``'s output; every attribute escaped once more (defence in depth)."""
+    if mime not in _MAGIC or not _B64.match(data):
+        raise ValueError("image_tag takes only what image_mime accepted")
+    cls = f' class="{esc(css_class)}"' if css_class else ""
+    return f'<img{cls} src="{esc(f"data:{mime};base64,{data}")}" alt="{esc(alt)}" style="max-width:100%"/>'
 
 
 def _shorten(value: Any) -> Any:
@@ -137,7 +156,7 @@ def json_html(value: Any) -> str:
     out = f'<pre class="{CSS_CLASS}-json">{esc(json_text(value))}</pre>'
     for where, mime, data in _images(value):
         out += (
-            f'<figure class="{CSS_CLASS}-image"><img src="data:{mime};base64,{data}" '
-            f'alt="{esc(where)}" style="max-width:100%"/><figcaption>{esc(where)}</figcaption></figure>'
+            f'<figure class="{CSS_CLASS}-image">{image_tag(mime, data, where)}'
+            f"<figcaption>{esc(where)}</figcaption></figure>"
         )
     return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..stats import Summary
-from .html import CSS_CLASS, esc, table
+from .html import CSS_CLASS, esc, image_tag, table
 
 __all__ = ["ActionList", "ConfigView", "Stats"]
 
@@ -127,6 +127,5 @@ class Stats:
             out += f"<p>{esc(self.title)}</p>"
         out += self.summary.to_html()
         for png in self.plots:
-            data = base64.b64encode(png).decode("ascii")
-            out += f'<img src="data:image/png;base64,{data}" style="max-width:100%"/>'
+            out += image_tag("image/png", base64.b64encode(png).decode("ascii"), "plot")
         return out + "</div>"

@@ -55,19 +55,29 @@ const SIGNATURES: [string, string][] = [
   ['UklGR', 'image/webp']
 ];
 
-/** A `data:` URL for `value` if it is an image (data URL, or long base64 with an image signature). */
+const STRICT_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const DATA_URL = /^data:(image\/[a-z]+);base64,([A-Za-z0-9+/\s]*={0,2})\s*$/i;
+
+/**
+ * A `data:` URL for `value` if it is a raster image (data URL, or long base64 with an image signature).
+ * The one gate between a result and an `<img>`: the whole text must be strict base64 whose bytes start
+ * as the format it claims (PNG, JPEG, GIF, WebP; never SVG, which can carry script).
+ */
 export function imageSource(value: unknown): string | null {
-  if (typeof value !== 'string') {
+  if (typeof value !== 'string' || value.length < 64) {
     return null;
   }
-  if (/^data:image\/[a-z+.-]+;base64,/i.test(value)) {
-    return value;
-  }
-  if (value.length < 64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value.slice(0, 4096))) {
+  const found = DATA_URL.exec(value);
+  const claimed = found ? found[1].toLowerCase() : null;
+  const data = (found ? found[2] : value).replace(/\s/g, '');
+  if (data.length % 4 !== 0 || !STRICT_BASE64.test(data)) {
     return null;
   }
-  const match = SIGNATURES.find(([prefix]) => value.startsWith(prefix));
-  return match ? `data:${match[1]};base64,${value}` : null;
+  const match = SIGNATURES.find(([prefix]) => data.startsWith(prefix));
+  if (!match || (claimed !== null && claimed !== match[1])) {
+    return null;
+  }
+  return `data:${match[1]};base64,${data}`;
 }
 
 export interface IFoundImage {

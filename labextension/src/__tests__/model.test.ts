@@ -8,7 +8,7 @@ import { defaultActionName, parseParams } from '../params';
 import { IClassInfo } from '../tokens';
 import { FakeApi } from './fake';
 
-const PNG = 'iVBORw0KGgo' + 'A'.repeat(200);
+const PNG = 'iVBORw0KGgo' + 'A'.repeat(201); // whole base64 quanta: 212 characters
 const NOTEBOOK = { path: 'notebooks/demo.ipynb', cells: [] };
 
 function classInfo(name: string, cellId: string, line: number, endLine: number): IClassInfo {
@@ -81,7 +81,15 @@ describe('formatting', () => {
 
   it('finds images in results and leaves the rest readable', () => {
     expect(imageSource(PNG)).toBe(`data:image/png;base64,${PNG}`);
-    expect(imageSource('data:image/jpeg;base64,/9j/AAAA')).toBe('data:image/jpeg;base64,/9j/AAAA');
+    const jpeg = `data:image/jpeg;base64,/9j/${'A'.repeat(96)}`;
+    expect(imageSource(jpeg)).toBe(jpeg);
+    // nothing that could leave the attribute, nor a format that can carry script
+    expect(imageSource(`${jpeg}" onerror="alert(1)`)).toBeNull();
+    expect(
+      imageSource(`data:image/svg+xml;base64,${btoa('<svg onload="alert(1)"/>'.repeat(4))}`)
+    ).toBeNull();
+    expect(imageSource(`data:image/png;base64,/9j/${'A'.repeat(96)}`)).toBeNull(); // claims PNG, is JPEG
+    expect(imageSource(`javascript:alert(1)//${'A'.repeat(80)}`)).toBeNull();
     expect(imageSource('iVBORw0KGgo')).toBeNull(); // too short to be a picture
     expect(imageSource('A'.repeat(200))).toBeNull(); // base64, but no image signature
     expect(imageSource('hello world')).toBeNull();
@@ -89,8 +97,8 @@ describe('formatting', () => {
     expect(found.images.map(i => i.path)).toEqual(['crop', 'more[0]']);
     expect(found.value).toEqual({
       x: 1,
-      crop: '<image 158 B, shown below>',
-      more: ['<image 158 B, shown below>']
+      crop: '<image 159 B, shown below>',
+      more: ['<image 159 B, shown below>']
     });
   });
 });
