@@ -11,13 +11,15 @@ on stderr. It does not decide what is captured (``capture/``) nor zip it (``pack
 from __future__ import annotations
 
 import ast
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .capture import Capture, Cell, MethodSignature
 from .errors import CaptureError
 
-__all__ = ["CodegenOptions", "generate"]
+__all__ = ["CodegenOptions", "generate", "inert"]
 
 # Names the generated entry point defines; captured code must not define them too.
 _RESERVED = {"main", "_action", "_load_ms", "_started", "_to_json", "_check", "_ACCEPTED", "_REQUIRED"}
@@ -48,8 +50,17 @@ def generate(capture: Capture, options: CodegenOptions | None = None) -> str:
     return "\n".join(p for p in parts if p).rstrip() + "\n"
 
 
+def inert(text: str, limit: int = 120) -> str:
+    """Outside text (a notebook's file name, a cell id, a label) made safe for a comment or a docstring of
+    the generated file: one line of printable ASCII, with no quote or backslash that could end or bend the
+    string (JSON's escapes: ``\\n``, ``\\"``, ``\\u2028``), cut to ``limit`` characters before escaping
+    so that no escape is ever cut in half. The one place such text crosses into ``__main__.py``."""
+    short = text if len(text) <= limit else text[:limit] + "..."
+    return json.dumps(short, ensure_ascii=True)[1:-1]
+
+
 def _header(capture: Capture) -> str:
-    source = (
+    source = inert(
         Path(capture.source).name if capture.source not in ("cells", "kernel") else f"the {capture.source}"
     )
     cls, method = capture.class_name, capture.method.name
@@ -87,7 +98,7 @@ def _captured(capture: Capture) -> str:
         stmt = piece.statement
         if _is_future(stmt.node):
             continue
-        cell = stmt.cell.label if stmt.cell.index >= 0 else "the kernel's namespace"
+        cell = inert(stmt.cell.label) if stmt.cell.index >= 0 else "the kernel's namespace"
         if stmt.kind == "import":
             imports.append(piece.source)
             import_cells.append(stmt.cell)
@@ -107,14 +118,17 @@ def _imports_heading(cells: list[Cell]) -> str:
     if not numbers:
         return "# Imports\n"
     if len(numbers) == 1:
-        where = f"{cells[0].label}"
+        where = inert(cells[0].label)
     elif len(numbers) <= 4:
         where = "cells " + ", ".join(map(str, numbers))
     else:
         where = f"cells {numbers[0]} to {numbers[-1]}"
-    if cells[0].id.startswith("In["):
+    if all(_IN.match(c.id) for c in cells):
         where = ", ".join(sorted({c.id for c in cells}, key=lambda i: int(i[3:-1])))
     return f"# Imports, from {where}\n"
+
+
+_IN = re.compile(r"^In\[\d+\]$")
 
 
 def _call(method: MethodSignature) -> tuple[str, bool]:
