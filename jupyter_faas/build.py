@@ -23,6 +23,7 @@ from .capture import Capture, Cell, capture_from_cells, capture_from_kernel, cap
 from .codegen import CodegenOptions, generate
 from .contract import KINDS
 from .errors import BuildError
+from .openwhisk.names import parse_name
 from .packaging import Package, build_package
 from .packaging.virtualenv import cache_dir
 from .requirements import Requirements, resolve_requirements
@@ -35,8 +36,10 @@ __all__ = [
     "action_annotations",
     "action_name",
     "build",
+    "checked_name",
     "default_kind",
     "deploy",
+    "output_folder",
 ]
 
 HASH_ANNOTATION = "jupyter-faas/sha256"
@@ -113,6 +116,32 @@ def action_name(class_name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", class_name).lower()
 
 
+def checked_name(options: BuildOptions) -> str:
+    """The action's name, checked before it becomes part of a path or a URL: the class must be an
+    identifier, the name ``action`` or ``pkg/action`` by OpenWhisk's entity-name rule."""
+    if not options.class_name.isidentifier():
+        raise BuildError(
+            f"{options.class_name[:80]!r} is not a class name.", fix="Give a class of the notebook."
+        )
+    name = options.name or action_name(options.class_name)
+    qualified = parse_name(name)
+    if name.startswith("/") or name.count("/") > 1:
+        raise BuildError(
+            f"The action name {name!r} names a namespace.",
+            fix="Give the action's name alone (or pkg/name): the namespace is the key's own.",
+        )
+    return qualified.entity
+
+
+def output_folder(name: str, base: Path | None = None) -> Path:
+    """Where a build of ``name`` goes: a folder right in ``base`` (default: the build cache)."""
+    root = (base or cache_dir() / "builds").expanduser().resolve()
+    folder = (root / name.replace("/", "--")).resolve()
+    if folder.parent != root:  # parse_name allows no "/" nor ".." segment: this is a last guard
+        raise BuildError(f"The action name {name!r} would be written outside {root}.", fix="Rename it.")
+    return folder
+
+
 def _capture(source: Any, options: BuildOptions) -> Capture:
     kwargs: dict[str, Any] = {"method": options.method, "include": options.include}
     if options.base_dir is not None:
@@ -142,11 +171,11 @@ def build(source: Any, options: BuildOptions) -> BuildResult:
         )
     if kind not in KINDS:
         raise BuildError(f"Unknown kind {kind}.", fix=f"Use one of {', '.join(sorted(KINDS))} or --image.")
+    name = checked_name(options)
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     capture = _capture(source, options)
     seconds["capture"] = time.perf_counter() - start
-    name = options.name or action_name(options.class_name)
 
     start = time.perf_counter()
     requirements = resolve_requirements(capture.imports, kind, options.requirements)
@@ -156,7 +185,7 @@ def build(source: Any, options: BuildOptions) -> BuildResult:
     main_py = generate(capture, CodegenOptions(timings=options.timings))
     seconds["codegen"] = time.perf_counter() - start
 
-    output = Path(options.output) if options.output else cache_dir() / "builds" / name
+    output = Path(options.output) if options.output else output_folder(name)
     output.mkdir(parents=True, exist_ok=True)
     main_path = output / "__main__.py"
     if not main_path.is_file() or main_path.read_text() != main_py:

@@ -9,6 +9,7 @@ It does not map imports to distributions (``requirements.py``) nor zip anything 
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -119,7 +120,7 @@ def find_imports(
             seen.add(top)
             path = _local_path(top, base_dir)
             assert path is not None
-            for file in _files_under(path):
+            for file in _files_under(path, base_dir):
                 arcname = file.relative_to(base_dir).as_posix()
                 modules[arcname] = BundledFile(arcname, file, f"local module {top}, imported at {where}")
                 if file.suffix == ".py":
@@ -134,16 +135,45 @@ def find_imports(
     return imports, files
 
 
-def _files_under(path: Path) -> list[Path]:
+def _outside(link: Path, root: Path) -> CaptureError:
+    target = link.resolve()
+    return CaptureError(
+        f"{link} is a symbolic link to {target}, outside {root}: its content would be bundled from there.",
+        fix=f"Copy the file into {root} (or --include {target} explicitly), or remove the link.",
+    )
+
+
+def _files_under(path: Path, root: Path | None = None) -> list[Path]:
+    """The files to bundle at ``path`` (a file, or a folder's files, hidden ones and caches left out).
+
+    A symbolic link (``path`` itself, or anything below it) must stay inside ``root`` (default: ``path``'s
+    own folder): a link leading out is refused by name, never followed silently."""
+    root = (root or (path if path.is_dir() and not path.is_symlink() else path.parent)).resolve()
+
+    def inside(p: Path) -> bool:
+        target = p.resolve()
+        return target == root or root in target.parents
+
+    if path.is_symlink() and not inside(path):
+        raise _outside(path, root)
     if path.is_file():
         return [path]
     out = []
-    for file in sorted(path.rglob("*")):
-        parts = file.relative_to(path).parts
-        hidden = any(p in _SKIP_DIRS or p.startswith(".") for p in parts)
-        if file.is_file() and not hidden and file.suffix != ".pyc":
-            out.append(file)
-    return out
+    for folder, dirs, names in os.walk(path, followlinks=True):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
+        for d in dirs:
+            if (here / d).is_symlink() and not inside(here / d):
+                raise _outside(here / d, root)
+        for name in sorted(names):
+            file = here / name
+            if name.startswith(".") or file.suffix == ".pyc":
+                continue
+            if file.is_symlink() and not inside(file):
+                raise _outside(file, root)
+            if file.is_file():
+                out.append(file)
+    return sorted(out)
 
 
 def find_data_files(
@@ -170,11 +200,14 @@ def find_data_files(
                         "Use a path relative to the notebook's folder, or --include the file."
                     )
                 continue
-            full = (root / candidate).resolve()
-            if full == root or root not in full.parents or not full.exists():
+            lexical = Path(os.path.normpath(root / candidate))
+            full = lexical.resolve()
+            if lexical == root or root not in lexical.parents or not full.exists():
                 continue
+            if root not in full.parents:  # inside the folder by name, outside through a link
+                raise _outside(next(p for p in [lexical, *lexical.parents] if p.is_symlink()), root)
             reason = f"path {text!r} in the code ({where}, line {node.lineno})"
-            for file in _files_under(full):
+            for file in _files_under(lexical, root):
                 arcname = file.relative_to(root).as_posix()
                 found.setdefault(arcname, BundledFile(arcname, file, reason))
     return sorted(found.values(), key=lambda f: f.arcname), notes
@@ -195,7 +228,10 @@ def included_files(paths: Sequence[str | Path], base_dir: Path | None) -> list[B
                 fix="Give a path relative to the notebook's folder, or an absolute path.",
             )
         anchor = root if root in full.parents else full.parent
-        for file in _files_under(full):
+        lexical = Path(os.path.normpath(path if path.is_absolute() else root / path))
+        if lexical.exists() and lexical != full and root in lexical.parents and root not in full.parents:
+            raise _outside(next(p for p in [lexical, *lexical.parents] if p.is_symlink()), root)
+        for file in _files_under(full, anchor):
             arcname = file.relative_to(anchor).as_posix()
             out.setdefault(arcname, BundledFile(arcname, file, f"--include {given}"))
     return sorted(out.values(), key=lambda f: f.arcname)

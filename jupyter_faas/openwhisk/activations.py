@@ -12,20 +12,21 @@ What this module does not own: invoking (``actions.py``) and the handle of one i
 
 from __future__ import annotations
 
+import re
 import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ActivationTimeout, ConnectionFailed, NotFound
+from ..errors import ActivationTimeout, ConnectionFailed, InvalidRequest, NotFound
 from .client import PERMANENT
 from .names import parse_name
 
 if TYPE_CHECKING:
     from .client import Client
 
-__all__ = ["Activations", "PollSchedule"]
+__all__ = ["Activations", "PollSchedule", "checked_id"]
 
 _LOOK_BACK_MS = 300_000 + 60_000  # longest action time limit, plus margin
 DEFAULT_WAIT_S = 600.0  # beyond the longest action time limit (300 s) plus a blocking wait (60 s)
@@ -71,7 +72,7 @@ class Activations:
     ) -> str:
         path = f"namespaces/{namespace or self.client.namespace}/activations"
         if activation_id:
-            path += f"/{activation_id.strip()}"
+            path += f"/{checked_id(activation_id)}"
         return path + (f"/{tail}" if tail else "")
 
     def get(self, activation_id: str, *, namespace: str | None = None) -> dict[str, Any]:
@@ -252,4 +253,20 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 def _what(activation_id: str) -> str:
-    return f"activation {activation_id.strip()}"
+    return f"activation {checked_id(activation_id)}"
+
+
+_ID = re.compile(r"\A[0-9a-fA-F]{32}\Z")
+
+
+def checked_id(activation_id: str) -> str:
+    """An activation id as OpenWhisk makes them (32 hex digits), checked before it becomes part of a URL:
+    ``../actions/x`` or ``id?x=1`` never reach the server as another request."""
+    text = activation_id.strip() if isinstance(activation_id, str) else ""
+    if not _ID.match(text):
+        shown = repr(activation_id)[:60]
+        raise InvalidRequest(
+            f"{shown} is not an activation id: OpenWhisk's are 32 hexadecimal digits.",
+            fix="Copy the id from `jupyter-faas activation list` (or the invoke's answer).",
+        )
+    return text

@@ -132,7 +132,7 @@ def build_package(
         image_dir.mkdir(exist_ok=True)
         (image_dir / "Dockerfile").write_text(dockerfile(kind, image, name))
         (image_dir / "requirements.txt").write_text(requirements.text())
-    zip_path = output_dir / f"{name}.zip"
+    zip_path = output_dir / zip_file_name(name)
     zip_path.write_bytes(data)
     with zipfile.ZipFile(zip_path) as archive:
         names = archive.namelist()
@@ -165,9 +165,14 @@ def _store(folder: Path, package: Package) -> None:
     tmp.rename(folder)
 
 
+def zip_file_name(name: str) -> str:
+    """``<name>.zip`` for an action ``name`` (``pkg/action`` -> ``pkg--action.zip``: one file, no folder)."""
+    return name.replace("/", "--") + ".zip"
+
+
 def _restore(folder: Path, output_dir: Path, name: str) -> Package:
     meta = json.loads((folder / "package.json").read_text())
-    zip_path = output_dir / f"{name}.zip"
+    zip_path = output_dir / zip_file_name(name)
     if not zip_path.is_file() or sha256_file(zip_path) != meta["sha256"]:
         shutil.copyfile(folder / "action.zip", zip_path)
     image_dir = None

@@ -98,9 +98,13 @@ class BuildRequest:
                 fix='Write them as an object, e.g. {"image": "photo.jpg"}, or leave them empty.',
                 status=400,
             )
+        from ..build import BuildOptions, checked_name
+
+        name = _text_or_none(body, "name")
+        checked_name(BuildOptions(class_name, name=name))  # before it is part of a path: 400 otherwise
         return cls(
             class_name=class_name,
-            name=_text_or_none(body, "name"),
+            name=name,
             method=_text_or_none(body, "method"),
             kind=_text_or_none(body, "kind"),
             image=_text_or_none(body, "image"),

@@ -75,9 +75,13 @@ class Services:
             self.log.error("jupyter-faas: unexpected error", exc_info=exc)
 
     def build_output(self, request: BuildRequest) -> Path | None:
+        """The build's folder under ``build_dir`` (never outside it), or None for the default cache."""
+        from ..build import BuildOptions, checked_name, output_folder
+
+        name = checked_name(BuildOptions(request.class_name, name=request.name))
         if not self.settings.build_dir:
             return None
-        return Path(self.settings.build_dir).expanduser() / (request.name or request.class_name)
+        return output_folder(name, Path(self.settings.build_dir))
 
     def shutdown(self) -> None:
         for pool in (self.executor, self.build_executor):
