@@ -120,7 +120,7 @@ def find_imports(
             seen.add(top)
             path = _local_path(top, base_dir)
             assert path is not None
-            for file in _files_under(path, base_dir):
+            for file in _files_under(path, base_dir, modules=True):
                 arcname = file.relative_to(base_dir).as_posix()
                 modules[arcname] = BundledFile(arcname, file, f"local module {top}, imported at {where}")
                 if file.suffix == ".py":
@@ -143,15 +143,19 @@ def _outside(link: Path, root: Path) -> CaptureError:
     )
 
 
-def _files_under(path: Path, root: Path | None = None) -> list[Path]:
+def _files_under(path: Path, root: Path | None = None, *, modules: bool = False) -> list[Path]:
     """The files to bundle at ``path`` (a file, or a folder's files, hidden ones and caches left out).
 
     A symbolic link (``path`` itself, or anything below it) must stay inside ``root`` (default: ``path``'s
-    own folder): a link leading out is refused by name, never followed silently."""
+    own folder): a link leading out is refused by name, never followed silently. With ``modules`` (local
+    modules the class imports), a link from one ``.py`` file to another is followed wherever it leads:
+    it is code the kernel imported already, by that very name."""
     root = (root or (path if path.is_dir() and not path.is_symlink() else path.parent)).resolve()
 
     def inside(p: Path) -> bool:
         target = p.resolve()
+        if modules and p.suffix == ".py" and target.suffix == ".py" and target.is_file():
+            return True
         return target == root or root in target.parents
 
     if path.is_symlink() and not inside(path):

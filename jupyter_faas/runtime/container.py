@@ -317,15 +317,13 @@ class Container:
 
     def kill(self) -> None:
         """Kill every process of the container: the launcher's tree (detached children included, see
-        ``processes.py``), or what carries its tag when the launcher is gone already, its process group
-        and anything left in its cgroup; idempotent."""
+        ``processes.py``), its process group and anything left in its cgroup, and, when the launcher ended
+        by itself (its orphans left its tree as it exited), what carries its tag; idempotent."""
         if self.dead:
             return
         self.dead = True
         if self.proc.poll() is None:
             kill_tree(self.proc.pid)
-        else:
-            kill_tagged(self.tag)
         for target in (-self.proc.pid, self.proc.pid):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(target, signal.SIGKILL)
@@ -334,6 +332,8 @@ class Container:
                 os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=5)
+        if self.proc.returncode != -signal.SIGKILL:
+            kill_tagged(self.tag)
         if self.memory_peak is None:
             self.memory_peak = self.guard.peak_bytes()
 

@@ -73,7 +73,7 @@ def test_missing_action_and_activation_are_404_with_their_names(cli: Cli) -> Non
     assert "no-such-thing does not exist" in error_of(cli("invoke", "no-such-thing", ok=False))
     ghost = "0123456789abcdef0123456789abcdef"
     assert f"activation {ghost} does not exist" in error_of(cli("activation", "get", ghost, ok=False))
-    assert "must be 32" in error_of(cli("activation", "get", "abc", ok=False))
+    assert "32 hexadecimal digits" in error_of(cli("activation", "get", "abc", ok=False))
 
 
 def test_conflict(cli: Cli, tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def test_results_are_escaped() -> None:
 def test_images_in_results_become_img_tags_and_short_text() -> None:
     value = {
         "crop": JPEG,
-        "thumb": "data:image/png;base64," + base64.b64encode(b"\x89PNG" + bytes(80)).decode(),
+        "thumb": "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(80)).decode(),
     }
     assert image_mime(JPEG) == ("image/jpeg", JPEG)
     assert image_mime("just text " * 20) is None and image_mime("abc") is None
