@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from ..config import EMBEDDED, resolve
 from ..display import ConfigView
 from ..errors import NotConfigured
-from .deploy import unquote
+from .params import parse_line
 from .session import Session, faas_errors
 
 __all__ = ["ConfigMagics"]
@@ -33,12 +33,12 @@ class ConfigMagics(Magics):
     @faas_errors
     def faas_config(self, line: str) -> ConfigView:
         """Show or set the OpenWhisk the %faas_* magics use."""
-        args = parse_argstring(self.faas_config, line)
+        args = parse_line(self.faas_config, line)
         session = Session.of(self.shell)
         settings = {
-            "apihost": unquote(args.apihost),
-            "auth": unquote(args.auth),
-            "namespace": unquote(args.namespace),
+            "apihost": args.apihost,
+            "auth": args.auth,
+            "namespace": args.namespace,
             "insecure": args.insecure,
         }
         given = {k: v for k, v in settings.items() if v is not None}

@@ -16,35 +16,23 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from ..display import Deployment, LocalTestReport
+from .params import parse_line
 from .progress import Progress
 from .session import Session, faas_errors
 
-__all__ = ["DeployMagics", "KernelView", "unquote"]
+__all__ = ["DeployMagics", "KernelView"]
 
 _NOTHING_DEPLOYED = "Nothing was deployed; run the magic again."
 
 
-def unquote(text: str | None) -> str | None:
-    """IPython splits magic lines keeping quotes (``'{"a": 1}'``): remove one matching pair."""
-    if text and len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text
-
-
-def _unquote_args(args: argparse.Namespace) -> None:
-    for name in ("name", "method", "kind", "image", "test_args", "class_name"):
-        if getattr(args, name, None) is not None:
-            setattr(args, name, unquote(getattr(args, name)))
-    args.param = [[unquote(k), unquote(v)] for k, v in getattr(args, "param", [])]
-    args.requirements = [unquote(r) for r in getattr(args, "requirements", [])]
-    args.include = [unquote(p) for p in getattr(args, "include", [])]
+def _output_path(args: argparse.Namespace) -> None:
     if getattr(args, "output", None) is not None:
         from pathlib import Path
 
-        args.output = Path(str(unquote(str(args.output))))
+        args.output = Path(str(args.output))
 
 
 class KernelView:
@@ -131,10 +119,10 @@ class DeployMagics(Magics):
         from ..cli.build import options_from
         from ..local_test import local_test_of
 
-        args = parse_argstring(self.faas_deploy, line)
-        _unquote_args(args)
+        args = parse_line(self.faas_deploy, line)
+        _output_path(args)
         defined = self._run_cell(cell) if cell is not None else None
-        args.class_name = self._class_name(unquote(args.class_arg) or args.class_name, defined)
+        args.class_name = self._class_name(args.class_arg or args.class_name, defined)
         args.notebook = None
         options = options_from(args)
         session = Session.of(self.shell)
@@ -175,8 +163,8 @@ class DeployMagics(Magics):
         from ..cli.build import options_from
         from ..local_test import local_test_of
 
-        args = parse_argstring(self.faas_test, line)
-        _unquote_args(args)
+        args = parse_line(self.faas_test, line)
+        _output_path(args)
         if args.runs < 1:
             raise UsageError("--runs must be at least 1 (the cold start).")
         args.notebook = None

@@ -12,11 +12,10 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from ..display import EntityView, TraceView
-from .deploy import unquote
-from .invoke import _params, parse_payload
+from .params import parse_line, parse_params, split_payload
 from .progress import Progress
 from .session import Session, faas_errors
 
@@ -36,9 +35,9 @@ class EventMagics(Magics):
     @faas_errors
     def faas_sequence(self, line: str) -> EntityView:
         """Create or update a sequence: each action's result is the next one's input; an error stops it."""
-        args = parse_argstring(self.faas_sequence, line)
-        components = [str(unquote(c)) for c in args.components]
-        doc = self.session.client.actions.sequence(str(unquote(args.name)), components)
+        args = parse_line(self.faas_sequence, line)
+        components = [c for c in args.components]
+        doc = self.session.client.actions.sequence(args.name, components)
         return EntityView("sequence", doc)
 
     @line_magic
@@ -49,12 +48,12 @@ class EventMagics(Magics):
     @faas_errors
     def faas_trigger(self, line: str) -> EntityView:
         """Create or update a trigger (with default parameters a firing's payload overrides)."""
-        rest, payload = parse_payload(line)
-        args = parse_argstring(self.faas_trigger, rest)
-        name, triggers = str(unquote(args.name)), self.session.client.triggers
+        rest, payload = split_payload(line)
+        args = parse_line(self.faas_trigger, rest)
+        name, triggers = args.name, self.session.client.triggers
         if args.delete:
             return EntityView("deleted trigger", triggers.delete(name))
-        params = _params(args.params, payload)
+        params = parse_params(args.params, payload)
         return EntityView("trigger", triggers.update(name, parameters=params))
 
     @line_magic
@@ -68,14 +67,14 @@ class EventMagics(Magics):
     @faas_errors
     def faas_rule(self, line: str) -> EntityView:
         """Create or update a rule: when TRIGGER fires, invoke ACTION. Also --enable/--disable/--delete."""
-        args = parse_argstring(self.faas_rule, line)
-        name, rules = str(unquote(args.name)), self.session.client.rules
+        args = parse_line(self.faas_rule, line)
+        name, rules = args.name, self.session.client.rules
         if args.delete:
             return EntityView("deleted rule", rules.delete(name))
         if args.trigger or args.action:
             if not (args.trigger and args.action):
                 raise UsageError("Give both TRIGGER and ACTION: %faas_rule NAME TRIGGER ACTION")
-            rules.update(name, str(unquote(args.trigger)), str(unquote(args.action)))
+            rules.update(name, args.trigger, args.action)
         elif not (args.enable or args.disable):
             raise UsageError("Give TRIGGER and ACTION, or one of --enable, --disable, --delete.")
         if args.disable:
@@ -93,10 +92,10 @@ class EventMagics(Magics):
     @faas_errors
     def faas_fire(self, line: str) -> Any:
         """Fire a trigger with a payload; returns the trace of what it caused (or, with --async, its id)."""
-        rest, payload = parse_payload(line)
-        args = parse_argstring(self.faas_fire, rest)
-        name, client = str(unquote(args.name)), self.session.client
-        activation_id = client.triggers.fire(name, _params(args.params, payload))
+        rest, payload = split_payload(line)
+        args = parse_line(self.faas_fire, rest)
+        name, client = args.name, self.session.client
+        activation_id = client.triggers.fire(name, parse_params(args.params, payload))
         if activation_id is None:
             print(f"Trigger {name} has no active rule: nothing ran (%faas_rule NAME {name} ACTION adds one).")
             return None

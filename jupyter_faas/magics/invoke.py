@@ -8,57 +8,18 @@ composes. Waiting shows progress and can be interrupted (the activation goes on;
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from ..display import ActionList, Activation, ActivationList, Logs, Stats, figure_png
-from .deploy import unquote
+from .params import parse_line, parse_params, split_payload
 from .progress import Progress
 from .session import Session, faas_errors
 
-__all__ = ["InvokeMagics", "parse_payload"]
-
-_JSON_PART = re.compile(r"""(['"]?)(\{.*\})\1""", re.DOTALL)
-
-
-def _value(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def parse_payload(line: str) -> tuple[str, dict[str, Any] | None]:
-    """Split ``{json}`` (quoted or not) out of a magic line: (the rest, the object or None)."""
-    found = _JSON_PART.search(line)
-    if not found:
-        return line, None
-    try:
-        value = json.loads(found.group(2))
-    except ValueError as exc:
-        raise UsageError(
-            f"The parameters are not JSON: {exc}.\nGive a JSON object, or key=value pairs."
-        ) from None
-    if not isinstance(value, dict):
-        raise UsageError('The parameters must be a JSON object, e.g. {"name": "Ada"}.')
-    return line[: found.start()] + line[found.end() :], value
-
-
-def _params(pairs: list[str], payload: dict[str, Any] | None) -> dict[str, Any]:
-    params = dict(payload or {})
-    for pair in pairs:
-        key, sep, value = str(unquote(pair)).partition("=")
-        if not sep or not key:
-            raise UsageError(
-                f"{pair!r} is not key=value.\nGive parameters as key=value pairs or one JSON object."
-            )
-        params[key] = _value(str(unquote(value)))
-    return params
+__all__ = ["InvokeMagics"]
 
 
 @magics_class
@@ -77,9 +38,9 @@ class InvokeMagics(Magics):
     @faas_errors
     def faas_invoke(self, line: str) -> Any:
         """Invoke an action and return its Activation (with --result: only the result)."""
-        rest, payload = parse_payload(line)
-        args = parse_argstring(self.faas_invoke, rest)
-        name, params = str(unquote(args.name)), _params(args.params, payload)
+        rest, payload = split_payload(line)
+        args = parse_line(self.faas_invoke, rest)
+        name, params = args.name, parse_params(args.params, payload)
         client = self.session.client
         if args.nonblocking:
             handle = client.actions.invoke(name, params)
@@ -99,8 +60,8 @@ class InvokeMagics(Magics):
     @faas_errors
     def faas_poll(self, line: str) -> Activation:
         """Wait for an activation's record and return it."""
-        args = parse_argstring(self.faas_poll, line)
-        activation_id = str(unquote(args.activation_id)).strip()
+        args = parse_line(self.faas_poll, line)
+        activation_id = args.activation_id.strip()
         with Progress(self.shell).step(
             f"Waiting for activation {activation_id}",
             interrupted=f"The activation goes on: %faas_poll {activation_id} waits again.",
@@ -115,8 +76,8 @@ class InvokeMagics(Magics):
     @faas_errors
     def faas_activations(self, line: str) -> ActivationList:
         """The newest activations (of NAME), as a table."""
-        args = parse_argstring(self.faas_activations, line)
-        name = unquote(args.name)
+        args = parse_line(self.faas_activations, line)
+        name = args.name
         return ActivationList.of(self.session.client.activations.list(name, limit=args.limit))
 
     @line_magic
@@ -125,8 +86,8 @@ class InvokeMagics(Magics):
     @faas_errors
     def faas_logs(self, line: str) -> Logs:
         """An activation's log lines."""
-        args = parse_argstring(self.faas_logs, line)
-        activation_id = str(unquote(args.activation_id)).strip()
+        args = parse_line(self.faas_logs, line)
+        activation_id = args.activation_id.strip()
         return Logs(activation_id, self.session.client.activations.logs(activation_id))
 
     @line_magic
@@ -140,8 +101,8 @@ class InvokeMagics(Magics):
         from ..cli.stats import fetch
         from ..stats import plot_durations, plot_timeline, summarize
 
-        args = parse_argstring(self.faas_stats, line)
-        name = unquote(args.name)
+        args = parse_line(self.faas_stats, line)
+        name = args.name
         if args.last < 1:
             raise UsageError("--last must be at least 1.")
         records = fetch(self.session.client, name, args.last, None)
@@ -156,7 +117,7 @@ class InvokeMagics(Magics):
     @faas_errors
     def faas_actions(self, line: str) -> ActionList:
         """The deployed actions (newest first)."""
-        parse_argstring(self.faas_actions, line)
+        parse_line(self.faas_actions, line)
         return ActionList(self.session.client.actions.list(limit=200))
 
     @line_magic
@@ -165,5 +126,5 @@ class InvokeMagics(Magics):
     @faas_errors
     def faas_delete(self, line: str) -> ActionList:
         """Delete an action; returns what was deleted."""
-        args = parse_argstring(self.faas_delete, line)
-        return ActionList([self.session.client.actions.delete(str(unquote(args.name)))])
+        args = parse_line(self.faas_delete, line)
+        return ActionList([self.session.client.actions.delete(args.name)])

@@ -210,3 +210,58 @@ def test_progress_as_ipywidgets_or_text(
     assert shell.cell(f"%faas_invoke {echo} t=1 --result") == {"echo": {"t": 1}}
     out = capsys.readouterr().out
     assert f"Invoking {echo} ..." in out and f"Invoking {echo}: done in" in out
+
+
+# -- issue 12, point 3: magic lines parse like a shell ---------------------------------------------------
+
+
+def test_parameters_parse_like_a_shell(shell: TestingShell, echo: str) -> None:
+    line = (
+        f'%faas_invoke {echo} label="a quoted label" single=\'it is\' esc="say \\"hi\\"" empty= '
+        'n=3 flag=true none=null xs=[1,2] obj=\'{"a": [1, 2]}\' text="3" --result'
+    )
+    assert shell.cell(line) == {
+        "echo": {
+            "label": "a quoted label",
+            "single": "it is",
+            "esc": 'say "hi"',
+            "empty": "",
+            "n": 3,
+            "flag": True,
+            "none": None,
+            "xs": [1, 2],
+            "obj": {"a": [1, 2]},
+            "text": 3,
+        }
+    }
+    spaced = shell.cell(f'%faas_invoke {echo} {{"label": "a b c", "n": 1}} more="x y" --result')
+    assert spaced == {"echo": {"label": "a b c", "n": 1, "more": "x y"}}
+    shell.user_ns["who"] = "Ada Lovelace"
+    assert shell.cell(f'%faas_invoke {echo} name="{{who}}" --result') == {"echo": {"name": "Ada Lovelace"}}
+
+
+def test_a_line_that_does_not_parse_says_how_to_quote(shell: TestingShell, echo: str) -> None:
+    for line, expected in (
+        (f'%faas_invoke {echo} label="unclosed', "No closing quotation"),
+        (f"%faas_invoke {echo} a b", "'a' is not key=value"),
+        (f"%faas_invoke {echo} [1, 2]", "must be a JSON object"),
+    ):
+        with pytest.raises(UsageError) as caught:
+            shell.cell(line)
+        assert expected in str(caught.value) and 'key="a b"' in str(caught.value), line
+
+
+def test_deploy_params_and_fire_payloads_use_the_same_parser(shell: TestingShell) -> None:
+    name = f"greeter-{os.getpid()}"
+    shell.cell(
+        f'%%faas_deploy --name {name} --no-test --param greeting "hello there" --param n 2\n'
+        "class Greeter:\n    def predict(self, greeting, n, who='you'):\n"
+        "        return {'text': f'{greeting}, {who}', 'n': n}\n"
+    )
+    assert shell.cell(f'%faas_invoke {name} who="Ada L." --result') == {"text": "hello there, Ada L.", "n": 2}
+    trigger = f"t-{os.getpid()}"
+    shell.cell(f"%faas_trigger {trigger}")
+    shell.cell(f"%faas_rule r-{os.getpid()} {trigger} {name}")
+    trace = shell.cell(f'%faas_fire {trigger} who="B. C." n=5')
+    result = trace.trace.firings[0].record["response"]["result"]
+    assert result == {"text": "hello there, B. C.", "n": 5}
