@@ -11,15 +11,15 @@ on stderr. It does not decide what is captured (``capture/``) nor zip it (``pack
 from __future__ import annotations
 
 import ast
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .capture import Capture, Cell, MethodSignature
 from .errors import CaptureError
+from .inert import text as inert
 
-__all__ = ["CodegenOptions", "generate", "inert"]
+__all__ = ["CodegenOptions", "generate"]
 
 # Names the generated entry point defines; captured code must not define them too.
 _RESERVED = {"main", "_action", "_load_ms", "_started", "_to_json", "_check", "_ACCEPTED", "_REQUIRED"}
@@ -48,15 +48,6 @@ def generate(capture: Capture, options: CodegenOptions | None = None) -> str:
         _entry(capture, options),
     ]
     return "\n".join(p for p in parts if p).rstrip() + "\n"
-
-
-def inert(text: str, limit: int = 120) -> str:
-    """Outside text (a notebook's file name, a cell id, a label) made safe for a comment or a docstring of
-    the generated file: one line of printable ASCII, with no quote or backslash that could end or bend the
-    string (JSON's escapes: ``\\n``, ``\\"``, ``\\u2028``), cut to ``limit`` characters before escaping
-    so that no escape is ever cut in half. The one place such text crosses into ``__main__.py``."""
-    short = text if len(text) <= limit else text[:limit] + "..."
-    return json.dumps(short, ensure_ascii=True)[1:-1]
 
 
 def _header(capture: Capture) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CaptureError
+from . import values
 from .bundle import BundledFile, ImportRef, find_data_files, find_imports, included_files
 from .cells import Cell, CleanCell, cells_from_kernel, cells_from_notebook, clean_cell
 from .closure import Piece, closure
@@ -85,6 +86,12 @@ class Capture:
         for piece in self.pieces:
             title = piece.statement.title
             lines.append(f"  {piece.statement.where:<28} {title[:48]:<48}  {piece.reason}")
+        taken = [p.value.name for p in self.pieces if p.value is not None]
+        if taken:
+            lines.append("Taken from the kernel as values: " + ", ".join(taken))
+        changed = sorted({n for p in self.pieces for n in p.changes})
+        if changed:
+            lines.append("Changed after their definition, included as code: " + ", ".join(changed))
         for label, items in (("Local modules", self.modules), ("Files", self.files)):
             if items:
                 lines.append(f"{label}:")
@@ -148,6 +155,20 @@ def capture_from_cells(
         (ast.parse(m.path.read_text("utf-8")), m.arcname) for m in modules if m.path.suffix == ".py"
     ]
     data, notes = find_data_files(data_trees, base)
+    data += [
+        BundledFile(values.arcname(p.value), values.npy_file(p.value.value), p.reason)
+        for p in pieces
+        if p.value is not None and p.value.array
+    ]
+    if namespace is not None:  # a kernel value we could not take: say that its filling is re-run
+        for piece in pieces:
+            for name in piece.changes:
+                notes.append(
+                    f"{name} is changed after its definition ({piece.statement.where}) and its value in the "
+                    f"kernel is not plain data ({type(namespace.get(name)).__name__}): the statements that "
+                    "change it run again in the action. If they need training data, compute the value in "
+                    "the class's __init__ or make it plain data (dict, list, numbers, strings, an array)."
+                )
     extra = included_files(include, base)
     module_names = {m.arcname for m in modules}
     files = {f.arcname: f for f in data + extra if f.arcname not in module_names}

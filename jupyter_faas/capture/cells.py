@@ -43,7 +43,10 @@ class Cell:
 
     @property
     def label(self) -> str:
-        """How messages name this cell: "cell 3 (id ab12cd)" or "In[7]"."""
+        """How messages name this cell: "cell 3 (id ab12cd)", "In[7]", or "the kernel" (values taken from
+        the live namespace)."""
+        if self.index < 0:
+            return "the kernel"
         if self.id.startswith("In["):
             return self.id
         return f"cell {self.index + 1} (id {self.id})"

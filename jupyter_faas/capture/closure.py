@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import CaptureError
+from . import values
 from .cells import Cell, CleanCell
 from .statements import Statement, analyse_cell
 
@@ -39,6 +40,8 @@ class Piece:
     source: str  # as written, or reduced to the needed names for an import
     names: tuple[str, ...]  # the needed names it defines
     reason: str
+    value: values.Snapshot | None = None  # set when the statement writes a kernel value, not notebook code
+    changes: tuple[str, ...] = ()  # captured names it changes after their definition (kept as code)
 
 
 class _Resolver:
@@ -50,9 +53,32 @@ class _Resolver:
                 self.by_name.setdefault(name, []).append(stmt)
         self.namespace = namespace or {}
         self._synthetic = 0  # statements made from the namespace get positions -1, -2, ...
+        self.snapshots = values.candidates(statements, self.namespace) if namespace else {}
+        self.taken: dict[str, Statement] = {}  # name -> its kernel-value statement, once one is used
+
+    def _synthetic_statement(self, text: str) -> Statement:
+        self._synthetic -= 1
+        return analyse_cell(_NAMESPACE_CELL, text, self._synthetic)[-1]
+
+    def snapshot(self, name: str, user: Statement, eager: bool) -> Statement | None:
+        """The kernel-value statement of ``name`` when ``user`` reads its final value: at call time, or
+        while running after the name's last change."""
+        snap = self.snapshots.get(name)
+        if snap is None or (eager and user.position <= snap.last.position) or name in user.binds:
+            return None
+        if name not in self.taken:
+            if snap.array and values.NUMPY_ALIAS not in self.by_name:
+                self.by_name[values.NUMPY_ALIAS] = [
+                    self._synthetic_statement(f"import numpy as {values.NUMPY_ALIAS}")
+                ]
+            self.taken[name] = self._synthetic_statement(values.snapshot_source(snap))
+        return self.taken[name]
 
     def resolve(self, name: str, user: Statement, eager: bool) -> Statement | None:
         """The definition of ``name`` that ``user`` reads, or None for a builtin."""
+        taken = self.snapshot(name, user, eager)
+        if taken is not None:
+            return taken
         defs = self.by_name.get(name, [])
         before = [d for d in defs if d.position < user.position]
         if name in user.binds:
@@ -80,8 +106,7 @@ class _Resolver:
             ):
                 return None
             text = f"from {module} import {qualname}" + ("" if qualname == name else f" as {name}")
-        self._synthetic -= 1
-        stmt = analyse_cell(_NAMESPACE_CELL, text, self._synthetic)[0]
+        stmt = self._synthetic_statement(text)
         self.by_name[name] = [stmt]
         return stmt
 
@@ -100,6 +125,7 @@ def closure(
     needed: dict[int, set[str]] = {class_stmt.position: {class_stmt.node.name}}  # type: ignore[attr-defined]
     included: dict[int, Statement] = {class_stmt.position: class_stmt}
     edges: dict[int, set[int]] = {}  # statement -> statements that must run before it
+    changed: dict[int, set[str]] = {}  # statement -> captured names it changes after their definition
     work = [class_stmt]
     star_imports = [s for s in statements if s.star_import]
     while work:
@@ -123,20 +149,24 @@ def closure(
                 _include(sibling, name, stmt, included, needed, reasons, work)
             if eager and target is not stmt:
                 edges.setdefault(stmt.position, set()).add(target.position)
-        # Assignments into a captured name after its definition (`CONFIG["size"] = 224`) belong with it.
+        # Changes to a captured name after its definition (`CONFIG["size"] = 224`, a loop filling a table)
+        # belong with it, unless the kernel's value is taken instead.
         for name in stmt.binds & needed.get(stmt.position, set()):
             for other in statements:
                 later = other.position > stmt.position and name not in other.binds
                 if later and name in other.mutates and resolver.resolve(name, other, True) is stmt:
                     _include(other, name, stmt, included, needed, reasons, work, verb="changes")
+                    changed.setdefault(other.position, set()).add(name)
                     edges.setdefault(other.position, set()).add(stmt.position)
-    # Two captured definitions of one name keep their notebook order (the later one must win at the end).
+    # Two captured definitions of one name keep their notebook order (the later one must win at the end);
+    # a kernel value is the final value: it comes after any code that defines the same name.
     by_name: dict[str, list[int]] = {}
+    final = {s.position for s in resolver.taken.values()}
     for position, stmt in included.items():
         for name in stmt.binds & needed.get(position, set()):
             by_name.setdefault(name, []).append(position)
     for positions in by_name.values():
-        positions.sort()
+        positions.sort(key=lambda p: (p in final, p))
         for first, second in itertools.pairwise(positions):
             edges.setdefault(second, set()).add(first)
     for stmt in statements:  # `from __future__ import ...` changes how the whole file compiles
@@ -146,12 +176,17 @@ def closure(
             needed[stmt.position] = set(stmt.binds)
             reasons[stmt.position] = "a compiler flag: applies to the whole generated file"
     order = _topological(included, edges)
+    taken = {stmt.position: resolver.snapshots[name] for name, stmt in resolver.taken.items()}
+    for position, snap in taken.items():
+        reasons[position] = f"{snap.name}: its value from the kernel ({snap.reason})"
     return [
         Piece(
             statement=s,
             source=_reduced_import(s, needed.get(s.position, set())),
             names=tuple(sorted(needed.get(s.position, set()))),
             reason=reasons[s.position],
+            value=taken.get(s.position),
+            changes=tuple(sorted(changed.get(s.position, ()))),
         )
         for s in order
     ]

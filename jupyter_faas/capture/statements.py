@@ -32,7 +32,7 @@ class Statement:
     binds: set[str]  # module-level names it (re)binds
     eager: set[str]  # module-level names read while it runs
     lazy: set[str]  # module-level names read when its functions run later
-    mutates: set[str] = field(default_factory=set)  # `NAME[k] = v`, `NAME.attr = v`
+    mutates: set[str] = field(default_factory=set)  # `NAME[k] = v`, `NAME.append(v)`, in loops too
     star_import: bool = False
 
     @property
@@ -150,19 +150,54 @@ def _collect(table: symtable.SymbolTable, *, eager: bool, eager_out: set[str], l
         _collect(child, eager=now, eager_out=eager_out, lazy_out=lazy_out)
 
 
+# Methods that change their object in place: ``NAME.append(x)`` after ``NAME = []`` changes NAME's value.
+MUTATING_METHODS = frozenset(
+    {
+        "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",  # list
+        "update", "setdefault", "popitem",  # dict
+        "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",  # set
+        "appendleft", "extendleft", "rotate",  # collections.deque
+        "__setitem__", "__delitem__", "fill", "resize", "put", "itemset",  # numpy arrays, explicit dunders
+    }
+)  # fmt: skip
+
+
+def _root(expr: ast.expr) -> str | None:
+    while isinstance(expr, ast.Subscript | ast.Attribute | ast.Starred):
+        expr = expr.value
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
 def _mutated_names(node: ast.stmt) -> set[str]:
-    targets: list[ast.expr] = []
-    if isinstance(node, ast.Assign):
-        targets = list(node.targets)
-    elif isinstance(node, ast.AnnAssign | ast.AugAssign):
-        targets = [node.target]
-    names = set()
-    for target in targets:
-        for sub in ast.walk(target):
-            if isinstance(sub, ast.Subscript | ast.Attribute):
-                root = sub.value
-                while isinstance(root, ast.Subscript | ast.Attribute):
-                    root = root.value
-                if isinstance(root, ast.Name):
-                    names.add(root.id)
+    """Module-level names whose object the statement changes in place, anywhere in it (loop and ``if``
+    bodies, comprehensions), but not in function or class bodies (they run later, or in another scope):
+    ``NAME[k] = v``, ``NAME.attr = v``, ``NAME[k] += v``, ``del NAME[k]``, ``NAME.append(v)`` and the
+    other in-place methods, also on a part (``NAME[k].append(v)``)."""
+    names: set[str] = set()
+    stack: list[ast.AST] = [node]
+    while stack:
+        sub = stack.pop()
+        if sub is not node and isinstance(
+            sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+        ):
+            continue
+        targets: list[ast.expr] = []
+        if isinstance(sub, ast.Assign):
+            targets = list(sub.targets)
+        elif isinstance(sub, ast.AnnAssign | ast.AugAssign | ast.For | ast.AsyncFor):
+            targets = [sub.target]
+        elif isinstance(sub, ast.Delete):
+            targets = list(sub.targets)
+        elif (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr in MUTATING_METHODS
+            and (root := _root(sub.func.value))
+        ):
+            names.add(root)
+        for target in targets:
+            for part in ast.walk(target):
+                if isinstance(part, ast.Subscript | ast.Attribute) and (root := _root(part)):
+                    names.add(root)
+        stack.extend(ast.iter_child_nodes(sub))
     return names

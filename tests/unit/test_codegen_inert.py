@@ -14,7 +14,8 @@ import nbformat
 import pytest
 
 from jupyter_faas.capture import Cell, capture_from_cells, capture_from_notebook
-from jupyter_faas.codegen import generate, inert
+from jupyter_faas.codegen import generate
+from jupyter_faas.inert import text as inert
 
 HOSTILE = [
     'x\nimport os; os.system("echo pwned")',

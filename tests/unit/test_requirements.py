@@ -53,12 +53,12 @@ def test_explicit_requirements_and_files_are_added_and_win(tmp_path: Path) -> No
 
 def test_a_module_that_is_not_installed_is_a_clear_error() -> None:
     with pytest.raises(BuildError) as info:
-        resolve_requirements([ref("sklearn")], "python:3.11")
+        resolve_requirements([ref("tflite_runtime")], "python:3.11")
     assert (
         info.value.message
-        == "Module sklearn (imported at cell 1 (id a), line 1) is not installed in this Python."
+        == "Module tflite_runtime (imported at cell 1 (id a), line 1) is not installed in this Python."
     )
-    assert "pip install scikit-learn" in (info.value.fix or "")
+    assert "pip install tflite-runtime" in (info.value.fix or "")
 
 
 def test_an_optional_import_that_is_not_installed_is_skipped() -> None:
