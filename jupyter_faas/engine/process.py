@@ -190,8 +190,15 @@ def ensure_running(data_dir: Path | str | None = None, *, port: int | None = Non
     try:
         return start(port=port, host=host, data_dir=data, detach=True)
     except EngineError:
-        if _answers(host, port):  # another caller started it meanwhile
-            return _reuse(host, port, data)
+        # Another caller may have started it meanwhile (ours then found the data directory locked):
+        # give that one the time an engine takes to come up.
+        deadline = time.monotonic() + _READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if _answers(host, port):
+                return _reuse(host, port, data)
+            if not _locked(data):
+                break
+            time.sleep(0.05)
         raise
 
 
@@ -239,6 +246,22 @@ def stop(data_dir: Path | str | None = None, timeout: float = 10.0) -> bool:
         return False
     _terminate(pid, timeout)
     return True
+
+
+def _locked(data: Path) -> bool:
+    """Whether an engine process holds the data directory's lock (it is starting or running)."""
+    import fcntl
+
+    try:
+        with open(data / "engine.lock", "ab") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+    except OSError:
+        return False
 
 
 def _read_state(path: Path) -> dict[str, Any] | None:

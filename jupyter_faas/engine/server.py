@@ -222,15 +222,20 @@ def _lock(data_dir: Path) -> IO[bytes]:
     """An exclusive lock on ``engine.lock``: a second engine on the same data directory stops here,
     before it touches the store or sweeps the first one's containers as leftovers."""
     handle = open(data_dir / "engine.lock", "ab")  # noqa: SIM115 - held until the engine stops
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    deadline = time.monotonic() + 1.0  # a caller probing the lock (process._locked) holds it an instant
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except OSError:
+            if time.monotonic() < deadline:
+                time.sleep(0.01)
+                continue
         handle.close()
         raise EngineError(
             f"Another engine already runs with the data directory {data_dir}.",
             fix="Use it, stop it (jupyter-faas engine --stop), or give another --data-dir.",
         ) from None
-    return handle
 
 
 def _write_state(path: Path, state: dict[str, Any]) -> None:
