@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .capture import Capture, Cell, capture_from_cells, capture_from_kernel, capture_from_notebook
+from . import modelfiles
+from .capture import (
+    Capture,
+    Cell,
+    capture_from_cells,
+    capture_from_folder,
+    capture_from_kernel,
+    capture_from_module,
+    capture_from_notebook,
+)
 from .codegen import CodegenOptions, generate
 from .contract import KINDS
 from .errors import BuildError
@@ -119,11 +128,13 @@ def action_name(class_name: str) -> str:
 def checked_name(options: BuildOptions) -> str:
     """The action's name, checked before it becomes part of a path or a URL: the class must be an
     identifier, the name ``action`` or ``pkg/action`` by OpenWhisk's entity-name rule."""
-    if not options.class_name.isidentifier():
+    if options.class_name and not options.class_name.isidentifier():
         raise BuildError(
             f"{options.class_name[:80]!r} is not a class name.", fix="Give a class of the notebook."
         )
     name = options.name or action_name(options.class_name)
+    if not name:
+        raise BuildError("The action has no name.", fix="Give --name NAME (or --class CLASS).")
     qualified = parse_name(name)
     if name.startswith("/") or name.count("/") > 1:
         raise BuildError(
@@ -149,6 +160,11 @@ def _capture(source: Any, options: BuildOptions) -> Capture:
     if options.source_label:
         kwargs["source"] = options.source_label
     if isinstance(source, str | Path):
+        path = Path(source)
+        if path.is_dir():
+            return capture_from_folder(path, include=options.include)
+        if path.suffix == ".py":
+            return capture_from_module(path, options.class_name, **kwargs)
         return capture_from_notebook(source, options.class_name, **kwargs)
     if isinstance(source, Sequence) and all(isinstance(c, Cell) for c in source):
         kwargs.setdefault("base_dir", Path.cwd())
@@ -161,7 +177,12 @@ def _capture(source: Any, options: BuildOptions) -> Capture:
 
 
 def build(source: Any, options: BuildOptions) -> BuildResult:
-    """Build the action for ``options.class_name`` from ``source``; raises ``FaasError`` subclasses."""
+    """Build the action for ``options.class_name`` from ``source`` (a notebook, a ``.py`` file, an action
+    folder with ``__main__.py``, cells or a shell); raises ``FaasError`` subclasses."""
+    if isinstance(source, str | Path) and Path(source).is_dir() and not options.name:
+        options.name = action_name(Path(source).resolve().name.replace("_", "-"))
+    elif not options.class_name:
+        raise BuildError("No class given.", fix="Name the class to deploy: --class CLASS.")
     if options.image and options.kind == "blackbox":
         options.kind = None
     kind = options.kind or default_kind()
@@ -178,11 +199,15 @@ def build(source: Any, options: BuildOptions) -> BuildResult:
     seconds["capture"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    requirements = resolve_requirements(capture.imports, kind, options.requirements)
+    models = modelfiles.scan(capture.files, capture.imports, capture.base_dir)
+    requirements = resolve_requirements([*capture.imports, *models.imports], kind, options.requirements)
     seconds["requirements"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    main_py = generate(capture, CodegenOptions(timings=options.timings))
+    if capture.entry is not None:  # an action folder: its own __main__.py
+        main_py = capture.entry.read_text(encoding="utf-8")
+    else:
+        main_py = generate(capture, CodegenOptions(timings=options.timings))
     seconds["codegen"] = time.perf_counter() - start
 
     output = Path(options.output) if options.output else output_folder(name)
@@ -196,7 +221,7 @@ def build(source: Any, options: BuildOptions) -> BuildResult:
         name=name, kind=kind, output_dir=output, image=options.image, reuse=options.reuse,
     )  # fmt: skip
     seconds["package"] = time.perf_counter() - start
-    notes = []
+    notes = list(models.notes)
     mine = f"{sys.version_info[0]}.{sys.version_info[1]}"
     if requirements.install and KINDS[kind].python != mine:
         notes.append(

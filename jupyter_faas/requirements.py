@@ -100,14 +100,15 @@ def _distribution_for(ref: ImportRef) -> str:
                 return dist
     if owners:
         return owners[0]
+    where = f"needed by {ref.needed_by}: {ref.module}" if ref.needed_by else f"imported at {ref.where}"
     if importlib.util.find_spec(ref.top) is None:
         hint = _INSTALL_HINT.get(ref.top, ref.top)
         raise BuildError(
-            f"Module {ref.top} (imported at {ref.where}) is not installed in this Python.",
+            f"Module {ref.top} ({where}) is not installed in this Python.",
             fix=f"Install it where the notebook runs (pip install {hint}), or remove the import.",
         )
     raise BuildError(
-        f"Module {ref.top} (imported at {ref.where}) is importable, but no installed distribution has it.",
+        f"Module {ref.top} ({where}) is importable, but no installed distribution has it.",
         fix="Put it beside the notebook as a local module, or name its distribution with --requirements.",
     )
 
@@ -159,7 +160,12 @@ def resolve_requirements(
         if key in preinstalled:
             left_out.add(f"{dist} (preinstalled in {kind})")
             continue
-        wanted.setdefault(key, Requirement(dist, f"=={version}", f"import {ref.module} ({ref.where})"))
+        why = (
+            f"needed by {ref.needed_by} ({ref.module})"
+            if ref.needed_by
+            else f"import {ref.module} ({ref.where})"
+        )
+        wanted.setdefault(key, Requirement(dist, f"=={version}", why))
     for req in _parse_explicit(explicit):
         wanted[normalise(req.name.split("[")[0])] = req
     return Requirements(kind=kind, install=list(wanted.values()), preinstalled=sorted(left_out))

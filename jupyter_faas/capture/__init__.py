@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import CaptureError
 from . import values
-from .bundle import BundledFile, ImportRef, find_data_files, find_imports, included_files
+from .bundle import BundledFile, ImportRef, find_data_files, find_imports, folder_files, included_files
 from .cells import Cell, CleanCell, cells_from_kernel, cells_from_notebook, clean_cell
 from .closure import Piece, closure
 from .statements import Statement, analyse_cell
@@ -35,7 +35,9 @@ __all__ = [
     "MethodSignature",
     "Piece",
     "capture_from_cells",
+    "capture_from_folder",
     "capture_from_kernel",
+    "capture_from_module",
     "capture_from_notebook",
 ]
 
@@ -67,6 +69,7 @@ class Capture:
     base_dir: Path | None
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    entry: Path | None = None  # an action folder's own __main__.py (then codegen writes none)
 
     @property
     def third_party(self) -> list[ImportRef]:
@@ -111,6 +114,57 @@ def capture_from_notebook(path: str | Path, class_name: str, **options: Any) -> 
     options.setdefault("base_dir", path.resolve().parent)
     options.setdefault("source", str(path))
     return capture_from_cells(cells_from_notebook(path), class_name, **options)
+
+
+def capture_from_module(path: str | Path, class_name: str, **options: Any) -> Capture:
+    """Capture ``class_name`` from a Python file, read as one cell; modules and files are found beside it."""
+    path = Path(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaptureError(f"Cannot read {path}: {exc}", fix="Check the path of the .py file.") from None
+    options.setdefault("base_dir", path.resolve().parent)
+    options.setdefault("source", str(path))
+    return capture_from_cells([Cell(source=source, id=path.name, index=0)], class_name, **options)
+
+
+def capture_from_folder(path: str | Path, *, include: Sequence[str | Path] = ()) -> Capture:
+    """An action folder as it is (``__main__.py`` with ``main(args)`` and the files beside it): no class
+    to capture; its imports become requirements, every other file is bundled."""
+    folder = Path(path).resolve()
+    main = folder / "__main__.py"
+    if not main.is_file():
+        raise CaptureError(
+            f"{folder} has no __main__.py.",
+            fix="Give a notebook, a .py file with --class, or a folder whose __main__.py defines main(args).",
+        )
+    try:
+        tree = ast.parse(main.read_text(encoding="utf-8"))
+    except SyntaxError as exc:
+        raise CaptureError(
+            f"{main} has a syntax error at line {exc.lineno}: {exc.msg}", fix="Fix it."
+        ) from None
+    if not any(isinstance(n, ast.FunctionDef) and n.name == "main" for n in tree.body):
+        raise CaptureError(
+            f"{main} defines no main(args).", fix="Define def main(args): ... returning a dict."
+        )
+    imports, modules = find_imports([(tree, "__main__.py", None)], folder)
+    files = {f.arcname: f for f in folder_files(folder, "in the action folder") if f.arcname != "__main__.py"}
+    for module in modules:
+        files.pop(module.arcname, None)
+    extra = {f.arcname: f for f in included_files(include, folder)}
+    return Capture(
+        class_name=folder.name,
+        method=MethodSignature("main", ("args",), (), False),
+        pieces=[],
+        imports=imports,
+        modules=modules,
+        files=sorted({**files, **extra}.values(), key=lambda f: f.arcname),
+        source=str(folder),
+        base_dir=folder,
+        notes=["an action folder: its __main__.py is deployed as it is"],
+        entry=main,
+    )
 
 
 def capture_from_kernel(shell: Any, class_name: str, **options: Any) -> Capture:

@@ -31,6 +31,7 @@ class ImportRef:
     origin: str  # "stdlib" | "third-party" | "local" | "future"
     where: str  # "cell 2 (id ab12), line 3" or "helpers.py, line 1"
     optional: bool = False  # inside `try: ... except ImportError:` (a fallback may be missing)
+    needed_by: str | None = None  # a bundled model file that needs the module (``modelfiles.py``)
 
     @property
     def top(self) -> str:
@@ -215,6 +216,12 @@ def find_data_files(
                 arcname = file.relative_to(root).as_posix()
                 found.setdefault(arcname, BundledFile(arcname, file, reason))
     return sorted(found.values(), key=lambda f: f.arcname), notes
+
+
+def folder_files(folder: Path, reason: str) -> list[BundledFile]:
+    """Every file of an action folder (hidden files and caches left out), by its path inside it."""
+    root = folder.resolve()
+    return [BundledFile(f.relative_to(root).as_posix(), f, reason) for f in _files_under(root, root)]
 
 
 def included_files(paths: Sequence[str | Path], base_dir: Path | None) -> list[BundledFile]:

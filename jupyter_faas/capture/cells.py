@@ -47,6 +47,8 @@ class Cell:
         the live namespace)."""
         if self.index < 0:
             return "the kernel"
+        if self.id.endswith(".py"):  # a module given as the source (``capture_from_module``)
+            return self.id
         if self.id.startswith("In["):
             return self.id
         return f"cell {self.index + 1} (id {self.id})"

@@ -23,7 +23,13 @@ __all__ = ["add_build_arguments", "options_from", "register"]
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     """The options the CLI's build/deploy and the ``%%faas_*`` magics share."""
-    parser.add_argument("--class", dest="class_name", required=True, metavar="CLASS", help="class to deploy")
+    parser.add_argument(
+        "--class",
+        dest="class_name",
+        default="",
+        metavar="CLASS",
+        help="class to deploy (not for an action folder, whose __main__.py has main(args))",
+    )
     parser.add_argument("--name", help="action name (default: the class name, kebab-case)")
     parser.add_argument("--method", help="method each activation calls (default: predict, else __call__)")
     target = parser.add_mutually_exclusive_group()
@@ -82,7 +88,8 @@ def options_from(args: argparse.Namespace) -> Any:
             )
     output = args.output
     if output is None and args.notebook:
-        output = Path("build") / (args.name or action_name(args.class_name))
+        default = args.name or action_name(args.class_name) or Path(args.notebook).resolve().name
+        output = Path("build") / default.replace("/", "--")
     return BuildOptions(
         class_name=args.class_name,
         name=args.name,
@@ -139,7 +146,9 @@ def register(subparsers: Any) -> None:
         description="Capture CLASS from NOTEBOOK with what it needs, write __main__.py, the zip and any "
         "Dockerfile into --output, and run the package once cold and --warm times warm in the local runtime.",
     )
-    build.add_argument("notebook", metavar="NOTEBOOK.ipynb")
+    build.add_argument(
+        "notebook", metavar="SOURCE", help="a notebook (.ipynb), a module (.py), or an action folder"
+    )
     add_build_arguments(build)
     build.set_defaults(func=_build)
 
@@ -149,7 +158,9 @@ def register(subparsers: Any) -> None:
         description="Everything `build` does, then create or update the action (nothing is uploaded when "
         "the deployed action already has the same package hash).",
     )
-    deploy.add_argument("notebook", metavar="NOTEBOOK.ipynb")
+    deploy.add_argument(
+        "notebook", metavar="SOURCE", help="a notebook (.ipynb), a module (.py), or an action folder"
+    )
     add_build_arguments(deploy)
     add_connection_arguments(deploy)
     deploy.set_defaults(func=_deploy)
