@@ -3,9 +3,9 @@
 A table filled in a loop, a list appended to, a set ``.update``-d, a value computed from training
 variables: re-running the notebook's statements in the action either fails (the training data is not
 there) or, worse, answers differently from the kernel without a word. From a live kernel, such a name
-whose value is plain data (None, bool, int, float, str, bytes, and tuples, lists, dicts, sets of those;
-a numpy array) is written into ``__main__.py`` as the kernel has it: a readable literal, or a bundled
-``.npy`` for an array, with a comment saying it was taken from the kernel and why.
+whose value is plain data (None, bool, int, float, str, bytes, numpy scalars, and tuples, lists, dicts,
+sets of those; a numpy array) is written into ``__main__.py`` as the kernel has it: a readable literal,
+or a bundled ``.npy`` for an array, with a comment saying it was taken from the kernel and why.
 
 ``candidates(statements, namespace)`` says which names qualify and why; ``snapshot_source`` writes the
 statement. What this module does not own: which names the class needs (``closure.py``), nor bundling
@@ -18,7 +18,6 @@ import ast
 import hashlib
 import math
 import os
-import pprint
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,15 +43,33 @@ class Snapshot:
     array: bool = False
 
 
+def _numpy_scalar(value: Any) -> bool:
+    return type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 1) == 0
+
+
+def _python(value: Any) -> Any:
+    """``value`` with numpy scalars as the Python numbers they equal (``np.float64(1.5)`` -> ``1.5``)."""
+    if _numpy_scalar(value):
+        return value.item()
+    if type(value) in (list, tuple, set):
+        return type(value)(_python(v) for v in value)
+    if type(value) is dict:
+        return {_python(k): _python(v) for k, v in value.items()}
+    return value
+
+
 def is_plain(value: Any, _depth: int = 0) -> bool:
-    """Plain data that a literal writes back exactly (no NaN/inf: their repr is not Python)."""
+    """Plain data that a literal writes back exactly (no NaN/inf: their repr is not Python); numpy
+    scalars count as the numbers they are."""
     if _depth > 50:
         return False
+    if _numpy_scalar(value):
+        value = value.item()
     if isinstance(value, float):
         return math.isfinite(value)
-    if isinstance(value, _SCALARS):
+    if type(value) in _SCALARS:
         return True
-    if type(value) in (list, tuple, set, frozenset):
+    if type(value) in (list, tuple, set):
         return all(is_plain(v, _depth + 1) for v in value)
     if type(value) is dict:
         return all(is_plain(k, _depth + 1) and is_plain(v, _depth + 1) for k, v in value.items())
@@ -64,9 +81,38 @@ def _is_array(value: Any) -> bool:
     return module == "numpy" and type(value).__name__ == "ndarray" and value.dtype.kind in "biufcUSM?"
 
 
+def _flat(value: Any) -> str:
+    """One-line literal; a set's items in the order of their reprs, so the text never depends on hashing
+    (PYTHONHASHSEED): the same kernel value always gives the same file and the same zip."""
+    if type(value) is list:
+        return "[" + ", ".join(_flat(v) for v in value) + "]"
+    if type(value) is tuple:
+        return "(" + ", ".join(_flat(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    if type(value) is dict:
+        return "{" + ", ".join(f"{_flat(k)}: {_flat(v)}" for k, v in value.items()) + "}"
+    if type(value) is set:
+        return "{" + ", ".join(sorted(_flat(v) for v in value)) + "}" if value else "set()"
+    return repr(value)
+
+
+def _format(value: Any, indent: int = 0) -> str:
+    """The literal, one item a line when it does not fit in 100 columns (as a formatter would write it)."""
+    one = _flat(value)
+    if indent + len(one) <= 100 or not value or type(value) not in (list, tuple, dict, set):
+        return one
+    pad = " " * (indent + 4)
+    if type(value) is dict:
+        items = [f"{pad}{_flat(k)}: {_format(v, indent + 4)}," for k, v in value.items()]
+        return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
+    rows = [_format(v, indent + 4) for v in value]
+    rows = sorted(rows) if type(value) is set else rows
+    open_, close = {list: "[]", tuple: "()", set: "{}"}[type(value)]
+    return open_ + "\n" + "\n".join(f"{pad}{r}," for r in rows) + "\n" + " " * indent + close
+
+
 def _literal(value: Any) -> str | None:
     """A readable literal of ``value`` that evaluates back to it, or None when there is none."""
-    text = pprint.pformat(value, width=100, sort_dicts=False)
+    text = _format(_python(value))
     if len(text) > MAX_LITERAL_CHARS:
         return None
     try:
