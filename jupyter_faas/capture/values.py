@@ -106,7 +106,8 @@ def _format(value: Any, indent: int = 0) -> str:
         return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
     rows = [_format(v, indent + 4) for v in value]
     rows = sorted(rows) if type(value) is set else rows
-    open_, close = {list: "[]", tuple: "()", set: "{}"}[type(value)]
+    brackets: dict[type, tuple[str, str]] = {list: ("[", "]"), tuple: ("(", ")"), set: ("{", "}")}
+    open_, close = brackets[type(value)]
     return open_ + "\n" + "\n".join(f"{pad}{r}," for r in rows) + "\n" + " " * indent + close
 
 
