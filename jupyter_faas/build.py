@@ -207,7 +207,7 @@ def build(source: Any, options: BuildOptions) -> BuildResult:
     if capture.entry is not None:  # an action folder: its own __main__.py
         main_py = capture.entry.read_text(encoding="utf-8")
     else:
-        main_py = generate(capture, CodegenOptions(timings=options.timings))
+        main_py = generate(capture, CodegenOptions(timings=options.timings, environment=models.environment))
     seconds["codegen"] = time.perf_counter() - start
 
     output = Path(options.output) if options.output else output_folder(name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .capture import Capture, Cell, MethodSignature
@@ -30,6 +30,9 @@ _DICT_PARAMS = {"args", "params", "parameters", "payload", "event"}
 @dataclass(frozen=True)
 class CodegenOptions:
     timings: bool = False  # add {"timings": {...}} to a dict result
+    # Variables set before the captured code runs (``KERAS_BACKEND`` of a Keras model, ``modelfiles.py``):
+    # names and values checked here, written with repr: data, never code.
+    environment: dict[str, str] = field(default_factory=dict)
 
 
 def generate(capture: Capture, options: CodegenOptions | None = None) -> str:
@@ -71,7 +74,18 @@ def _runtime_imports(capture: Capture, options: CodegenOptions) -> str:
     lines += ["import base64 as _base64", "import io as _io", "import sys as _sys"]
     lines += ["import time as _time"] if options.timings else []
     lines += ["import traceback as _traceback"]
+    if options.environment:
+        lines += ["", "import os as _os", ""]
+        for name, value in sorted(options.environment.items()):
+            if not _ENV_NAME.match(name) or not value.isprintable():
+                raise CaptureError(f"{name!r} is not an environment variable to set.", fix="Report it.")
+            lines.append(
+                f"_os.environ.setdefault({name!r}, {value!r})  # as in the kernel, before any import"
+            )
     return "\n".join(lines) + "\n"
+
+
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 
 
 def _is_future(node: ast.stmt) -> bool:

@@ -57,6 +57,7 @@ class ModelScan:
 
     imports: list[ImportRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    environment: dict[str, str] = field(default_factory=dict)  # set before the action's imports
 
 
 def _decompressed(data: bytes) -> bytes:
@@ -137,33 +138,39 @@ def pickle_modules(data: bytes) -> set[str]:
 
 
 def _keras(path: Path, data: bytes) -> tuple[str | None, str]:
-    """(distribution-ish module, version) of a Keras file: ``keras`` for Keras 3, ``tensorflow`` for the
-    Keras 2 that TensorFlow ships."""
-    version, backend = "", ""
+    """(module, version) of a Keras file: ``keras`` for Keras 3, ``tensorflow`` for the Keras 2 that
+    TensorFlow ships; the version from ``metadata.json`` (.keras) or the HDF5 ``keras_version`` attribute."""
+    version = ""
     if path.suffix == ".keras" and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             if "metadata.json" in archive.namelist():
-                meta = json.loads(archive.read("metadata.json"))
-                version = str(meta.get("keras_version", ""))
-    elif path.suffix in (".h5", ".hdf5"):
-        for key in (b"keras_version", b"backend"):
-            at = data.find(key)
-            if at != -1:
-                window = data[at : at + 200]
-                value = re.search(
-                    rb"(\d+\.\d+(?:\.\d+)?)" if key == b"keras_version" else rb"(tensorflow|jax|torch|numpy)",
-                    window,
-                )
-                if value:
-                    if key == b"keras_version":
-                        version = value.group(1).decode()
-                    else:
-                        backend = value.group(1).decode()
+                version = str(json.loads(archive.read("metadata.json")).get("keras_version", ""))
+    elif path.suffix in (".h5", ".hdf5") and (at := data.find(b"keras_version")) != -1:
+        found = re.search(rb"(\d+\.\d+(?:\.\d+)?)", data[at : at + 200])
+        version = found.group(1).decode() if found else ""
     if not version:
         return None, ""
     if version.startswith("2."):
         return "tensorflow", version  # tf.keras: the model needs TensorFlow itself
-    return "keras" if not backend or backend == "numpy" else backend, version
+    return "keras", version
+
+
+_BACKENDS = {"jax": ("jax", "jaxlib"), "tensorflow": ("tensorflow",), "torch": ("torch",), "numpy": ()}
+
+
+def keras_backend() -> str:
+    """The backend Keras 3 uses in this process, as Keras decides: ``KERAS_BACKEND``, else the
+    ``backend`` of ``$KERAS_HOME/keras.json`` (``~/.keras``), else TensorFlow."""
+    import os
+
+    chosen = os.environ.get("KERAS_BACKEND")
+    if not chosen:
+        home = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
+        try:
+            chosen = json.loads((home / "keras.json").read_text()).get("backend")
+        except (OSError, ValueError, AttributeError):
+            chosen = None
+    return chosen if chosen in _BACKENDS else "tensorflow"
 
 
 def scan(files: Iterable[BundledFile], imports: Iterable[ImportRef], base_dir: Path | None) -> ModelScan:
@@ -184,9 +191,16 @@ def scan(files: Iterable[BundledFile], imports: Iterable[ImportRef], base_dir: P
         data = file.path.read_bytes()
         if suffix in (".keras", ".h5", ".hdf5"):
             module, version = _keras(file.path, data)
-            if module:
-                out.imports.append(ImportRef(module, "third-party", file.arcname, needed_by=file.arcname))
-                out.notes.append(f"{file.arcname} was saved by Keras {version}: it needs {module}.")
+            if not module:
+                continue
+            needs = [module]
+            if module == "keras":  # Keras 3 runs on the backend the kernel uses, chosen before import
+                backend = keras_backend()
+                needs += _BACKENDS[backend]
+                out.environment["KERAS_BACKEND"] = backend
+            for name in needs:
+                out.imports.append(ImportRef(name, "third-party", file.arcname, needed_by=file.arcname))
+            out.notes.append(f"{file.arcname} was saved by Keras {version}: it needs {', '.join(needs)}.")
             continue
         raw = _decompressed(data)
         if not _is_pickle(raw, suffix):

@@ -82,6 +82,10 @@ def _test_html(test: LocalTest | None, skipped_reason: str) -> str:
     return out
 
 
+def _notes(notes: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>" if notes else ""
+
+
 def _section(title: str, body: str) -> str:
     return f"<h4>{esc(title)}</h4>{body}"
 
@@ -171,6 +175,7 @@ class Deployment:
         return (
             f'<div class="{CSS_CLASS}-deployment"><p>{head}</p>'
             + _section("Package", table(["", ""], _plan_rows(self.build)) + f"<p>Build: {esc(stages)}</p>")
+            + _notes(self.build.notes)
             + _section("Captured", _capture_html(self.build))
             + _section(f"Dependencies ({self.build.requirements.kind})", _requirements_html(self.build))
             + _section("Local test", _test_html(self.test, self.test_skipped))

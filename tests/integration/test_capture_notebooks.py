@@ -6,6 +6,7 @@ model file's requirements, the values taken from the kernel."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,18 @@ def test_an_opencv_class_with_caches_properties_and_lambdas(
     cells = _run("sharpness_cv2", engine, tmp_path, monkeypatch)
     assert "opencv-python-headless==" in _outputs(cells["sharpness-cv2-06"], "text/html")
     assert "laplacian variance" in _outputs(cells["sharpness-cv2-07"], "text/plain")
+
+
+@pytest.mark.timeout(1200)  # a fresh machine builds the keras + jax image environment first
+def test_a_keras_model_brings_keras_and_its_backend(
+    engine: EngineHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cells = _run("line_keras", engine, tmp_path, monkeypatch)
+    deploy = _outputs(cells["line-keras-07"], "text/html")
+    assert "keras==" in deploy and "needed by line.keras (jax)" in deploy
+    assert "line.keras was saved by Keras 3" in deploy
+    main = Path(os.environ["JUPYTER_FAAS_CACHE"]) / "builds" / "line-model" / "__main__.py"
+    assert (
+        "_os.environ.setdefault('KERAS_BACKEND', 'jax')" in main.read_text()
+    )  # as %env set it in the kernel
+    assert "'y'" in _outputs(cells["line-keras-08"], "text/plain")

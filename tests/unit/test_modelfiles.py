@@ -79,7 +79,10 @@ def test_a_module_no_distribution_has_is_a_clear_error(tmp_path: Path) -> None:
         resolve_requirements(found.imports, "python:3.11")
 
 
-def test_keras_files_name_keras_or_tensorflow(tmp_path: Path) -> None:
+def test_keras_files_name_keras_and_its_backend_or_tensorflow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
     keras3 = tmp_path / "model.keras"  # what keras.Model.save writes: a zip with metadata.json
     with zipfile.ZipFile(keras3, "w") as archive:
         archive.writestr("metadata.json", json.dumps({"keras_version": "3.15.1", "date_saved": "2026-12-01"}))
@@ -93,8 +96,11 @@ def test_keras_files_name_keras_or_tensorflow(tmp_path: Path) -> None:
     )
     assert [(i.module, i.needed_by) for i in found.imports] == [
         ("keras", "model.keras"),
+        ("jax", "model.keras"),
+        ("jaxlib", "model.keras"),
         ("tensorflow", "model.h5"),
     ]
+    assert found.environment == {"KERAS_BACKEND": "jax"}  # set in __main__.py before any import
     assert any("Keras 3.15.1" in n for n in found.notes) and any("Keras 2.15.0" in n for n in found.notes)
 
 
