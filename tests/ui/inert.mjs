@@ -5,20 +5,10 @@
 // <img> whose src is no strict raster data URL). Run by tests/ui/test_inert_output.py.
 import { chromium } from 'playwright-core';
 
+import { CHROMIUM, FLAGS } from './chromium.mjs';
+
 const PAGES = JSON.parse(process.env.PAGES);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync'
-  ]
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 const report = [];
 try {
   for (const file of PAGES) {

@@ -10,6 +10,8 @@ import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { CHROMIUM, FLAGS } from './chromium.mjs';
+
 const env = process.env;
 const LAB_URL = env.LAB_URL;
 const TOKEN = env.LAB_TOKEN;
@@ -20,17 +22,6 @@ const ARTEFACTS = env.ARTEFACTS;
 const DEPLOY_TIMEOUT = Number(env.DEPLOY_TIMEOUT_MS ?? 600000);
 const SEQUENCE = env.SEQUENCE;
 const SEQUENCE_CHAIN = env.SEQUENCE_CHAIN;
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync'
-];
 
 let step = 0;
 async function shot(page, name) {
@@ -95,7 +86,7 @@ function log(message) {
 
 async function main() {
   const context = await chromium.launchPersistentContext(env.USER_DATA_DIR, {
-    executablePath: env.CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
     viewport: { width: 1440, height: 1000 }
