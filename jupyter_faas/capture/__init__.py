@@ -214,15 +214,8 @@ def capture_from_cells(
         for p in pieces
         if p.value is not None and p.value.array
     ]
-    if namespace is not None:  # a kernel value we could not take: say that its filling is re-run
-        for piece in pieces:
-            for name in piece.changes:
-                notes.append(
-                    f"{name} is changed after its definition ({piece.statement.where}) and its value in the "
-                    f"kernel is not plain data ({type(namespace.get(name)).__name__}): the statements that "
-                    "change it run again in the action. If they need training data, compute the value in "
-                    "the class's __init__ or make it plain data (dict, list, numbers, strings, an array)."
-                )
+    if namespace is not None:
+        notes += _changes_run_again(pieces, statements, namespace)
     extra = included_files(include, base)
     module_names = {m.arcname for m in modules}
     files = {f.arcname: f for f in data + extra if f.arcname not in module_names}
@@ -243,6 +236,41 @@ def capture_from_cells(
         skipped=skipped_text,
         notes=notes,
     )
+
+
+def _changes_run_again(
+    pieces: list[Piece], statements: list[Statement], namespace: dict[str, Any]
+) -> list[str]:
+    """A name changed after its definition whose kernel value is not plain data: its changing statements run
+    again in the action. Fine when they read plain data only (a note says so); when they read training
+    variables the kernel holds as objects (a DataFrame, a fitted model), re-running them would answer
+    differently or not at all: stop, naming the name, the cell and the line."""
+    kinds = {n: s.kind for s in statements for n in s.binds}
+    notes = []
+    for piece in pieces:
+        for name in piece.changes:
+            reads = piece.statement.eager - set(piece.changes) - piece.statement.binds
+            heavy = sorted(
+                n
+                for n in reads
+                if kinds.get(n) in ("constant", "statement")
+                and n in namespace
+                and not (values.is_plain(namespace[n]) or values.is_array(namespace[n]))
+            )
+            kind = type(namespace.get(name)).__name__
+            if heavy:
+                raise CaptureError(
+                    f"{name} is changed at {piece.statement.where} from {', '.join(heavy)}, and "
+                    f"neither its value ({kind}) nor theirs is plain data: the action cannot take it from "
+                    "the kernel, and re-running that code there needs the training data.",
+                    fix=f"Make {name} plain data (a dict or list of numbers and strings, or an array), save "
+                    "it to a file the class loads, or build it in the class's __init__.",
+                )
+            notes.append(
+                f"{name} is changed after its definition ({piece.statement.where}) and its value in the "
+                f"kernel is not plain data ({kind}): the statements that change it run again in the action."
+            )
+    return notes
 
 
 def _find_class(

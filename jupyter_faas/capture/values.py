@@ -25,7 +25,7 @@ from typing import Any
 from .. import inert
 from .statements import Statement
 
-__all__ = ["MAX_LITERAL_CHARS", "Snapshot", "candidates", "is_plain", "snapshot_source"]
+__all__ = ["MAX_LITERAL_CHARS", "Snapshot", "candidates", "is_array", "is_plain", "snapshot_source"]
 
 MAX_LITERAL_CHARS = 200_000  # beyond this a literal is no longer "readable": the name stays code
 NUMPY_ALIAS = "_kernel_numpy"
@@ -76,7 +76,7 @@ def is_plain(value: Any, _depth: int = 0) -> bool:
     return False
 
 
-def _is_array(value: Any) -> bool:
+def is_array(value: Any) -> bool:
     module = type(value).__module__
     return module == "numpy" and type(value).__name__ == "ndarray" and value.dtype.kind in "biufcUSM?"
 
@@ -141,7 +141,7 @@ def candidates(statements: list[Statement], namespace: dict[str, Any]) -> dict[s
             continue  # functions, classes, imports stay code; a name no cell defines is not ours
         last_def = defs[-1]
         changes = [s for s in statements if s.position > last_def.position and name in s.mutates]
-        array = _is_array(value)
+        array = is_array(value)
         if not (array or is_plain(value)):
             continue
         if changes:
@@ -154,7 +154,7 @@ def candidates(statements: list[Statement], namespace: dict[str, Any]) -> dict[s
 
 
 def _describe(value: Any) -> str:
-    if _is_array(value):
+    if is_array(value):
         return f"a numpy array {value.dtype}{list(value.shape)}"
     size = f", {len(value)} items" if isinstance(value, list | tuple | dict | set | frozenset) else ""
     return f"a {type(value).__name__}{size}"

@@ -155,3 +155,23 @@ def test_literals_are_exact_readable_and_independent_of_hashing() -> None:
     assert values._literal({"t": {"b", "a", "c"}}) == "{'t': {'a', 'b', 'c'}}"
     for bad in (float("nan"), [float("inf")], {1: object()}, frozenset({1})):
         assert not values.is_plain(bad)
+
+
+def test_a_value_filled_from_training_objects_stops_the_capture_with_the_fix(tmp_path: Path) -> None:
+    from jupyter_faas.errors import CaptureError
+
+    cells = [
+        "class Frame:\n    def __init__(self, rows):\n        self.rows = rows",
+        "train = Frame([('a', 1), ('b', 2)])",
+        "class Counter:\n    def __init__(self):\n        self.seen = []",
+        "COUNTS = Counter()\nfor key, n in train.rows:\n    COUNTS.seen.append(key)",
+        "class Reader:\n    def predict(self):\n        return {'n': len(COUNTS.seen)}\n",
+    ]
+    namespace: dict[str, Any] = {}
+    for source in cells:
+        exec(source, namespace)
+    as_cells = [Cell(s, f"c{i}", i) for i, s in enumerate(cells)]
+    with pytest.raises(CaptureError) as info:
+        capture_from_cells(as_cells, "Reader", namespace=namespace)
+    assert info.value.message.startswith("COUNTS is changed at cell 4 (id c3), line 2 from train")
+    assert "plain data" in (info.value.fix or "")
