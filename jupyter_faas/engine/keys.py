@@ -93,7 +93,7 @@ def own_key(data_dir: Path) -> str:
     if existing:
         return existing
     path = data_dir / KEY_FILE
-    tmp = data_dir / f".{KEY_FILE}.{os.getpid()}"
+    tmp = data_dir / f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(8)}"  # unique per caller, threads too
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as f:
         f.write(generate_key() + "\n")
