@@ -124,15 +124,23 @@ class Container:
     # -- exchanges ---------------------------------------------------------------------------------
 
     def init(
-        self, main: str, env: dict[str, str], memory_bytes: int, timeout_ms: int, logs: LogCollector
+        self,
+        main: str,
+        env: dict[str, str],
+        memory_bytes: int,
+        timeout_ms: int,
+        logs: LogCollector,
+        left_ms: int | None = None,
     ) -> Exchange:
-        """Load the action already placed in ``action_dir``; status 0 when it is ready to run."""
+        """Load the action already placed in ``action_dir``; status 0 when it is ready to run. ``left_ms``:
+        what remains of the ``timeout_ms`` limit when placing the code took part of it."""
         with contextlib.suppress(OSError):
             self.guard.set_limit(memory_bytes)
         if not self.wait_ready():
             return Exchange(2, {"error": msg.ABNORMAL_INIT}, fatal=True)
         command = {"init": {"main": main, "env": env, "dir": str(self.action_dir)}}
-        exchange = read_init_answer(*self._exchange(command, timeout_ms, logs), timeout_ms)
+        wait = timeout_ms if left_ms is None else left_ms
+        exchange = read_init_answer(*self._exchange(command, wait, logs), timeout_ms)
         self.initialized = exchange.status == 0
         return exchange
 

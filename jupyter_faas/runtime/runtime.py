@@ -187,7 +187,9 @@ class Runtime:
             return Exchange(2, {"error": msg.COMPILE_FAILED})
         left_ms = spec.timeout_ms - int((time.monotonic() - started) * 1000)
         env = {str(k): str(v) for k, v in (spec.env or {}).items()}
-        return container.init(spec.main or "main", env, spec.memory_mb * _MB, max(left_ms, 1), logs)
+        return container.init(
+            spec.main or "main", env, spec.memory_mb * _MB, spec.timeout_ms, logs, max(left_ms, 1)
+        )
 
     @staticmethod
     def _failed(called: float, status: int, error: str, logs: LogCollector) -> RunOutcome:

@@ -207,3 +207,15 @@ def test_a_revision_is_extracted_once_for_all_its_containers(runtime: Runtime) -
     assert len({o.result["pid"] for o in outs}) == 3  # three containers...
     assert len({o.result["ino"] for o in outs}) == 1  # ...one extracted copy, linked into each
     assert len([p for p in revisions.iterdir() if not p.name.startswith(".")]) == 1
+
+
+def test_the_init_limit_message_names_the_whole_limit_when_extraction_took_part_of_it(
+    runtime: Runtime,
+) -> None:
+    slow = "import time\ntime.sleep(5)\n\ndef main(a):\n    return {}\n"
+    big = {f"data{i}.bin": os.urandom(1 << 20) for i in range(8)}
+    out = runtime.run(make_spec(make_zip({"__main__.py": slow, **big}), timeout_ms=1500), make_request())
+    assert out.status_code == 2 and out.timeout, out
+    assert out.result == {
+        "error": "The action exceeded its time limits of 1500 milliseconds during initialization."
+    }
