@@ -206,9 +206,9 @@ def find_data_files(
                     )
                 continue
             lexical = Path(os.path.normpath(root / candidate))
+            if lexical == root or root not in lexical.parents or not lexical.exists():
+                continue  # (pure checks and one stat first: most string constants are no paths)
             full = lexical.resolve()
-            if lexical == root or root not in lexical.parents or not full.exists():
-                continue
             if root not in full.parents:  # inside the folder by name, outside through a link
                 raise _outside(next(p for p in [lexical, *lexical.parents] if p.is_symlink()), root)
             reason = f"path {text!r} in the code ({where}, line {node.lineno})"

@@ -162,6 +162,9 @@ MUTATING_METHODS = frozenset(
 )  # fmt: skip
 
 
+_SCOPES = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+
 def _root(expr: ast.expr) -> str | None:
     while isinstance(expr, ast.Subscript | ast.Attribute | ast.Starred):
         expr = expr.value
@@ -174,12 +177,12 @@ def _mutated_names(node: ast.stmt) -> set[str]:
     ``NAME[k] = v``, ``NAME.attr = v``, ``NAME[k] += v``, ``del NAME[k]``, ``NAME.append(v)`` and the
     other in-place methods, also on a part (``NAME[k].append(v)``)."""
     names: set[str] = set()
+    if isinstance(node, _SCOPES | ast.Import | ast.ImportFrom):  # a definition's body runs later, elsewhere
+        return names
     stack: list[ast.AST] = [node]
     while stack:
         sub = stack.pop()
-        if sub is not node and isinstance(
-            sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
-        ):
+        if isinstance(sub, _SCOPES | ast.Lambda):
             continue
         targets: list[ast.expr] = []
         if isinstance(sub, ast.Assign):
