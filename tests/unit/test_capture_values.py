@@ -44,9 +44,10 @@ def _cells() -> list[Cell]:
     return [Cell(source, f"cell-{i}", i) for i, source in enumerate(CELLS)]
 
 
-def _kernel() -> dict[str, Any]:
+def _kernel(cells: list[str] = CELLS) -> dict[str, Any]:
+    """The cells run for real, in order: the namespace a kernel would have."""
     namespace: dict[str, Any] = {}
-    for source in CELLS:
+    for source in cells:
         exec(source, namespace)
     return namespace
 
@@ -107,9 +108,7 @@ def test_every_way_of_filling_a_table_is_seen(filling: str, tmp_path: Path) -> N
         f"if True:\n    {filling}",
         "class T:\n    def predict(self):\n        return {'t': TABLE}\n",
     ]
-    namespace: dict[str, Any] = {}
-    for source in cells:
-        exec(source, namespace)
+    namespace = _kernel(cells)
     as_cells = [Cell(s, f"c{i}", i) for i, s in enumerate(cells)]
     for kernel in (namespace, None):
         capture = capture_from_cells(as_cells, "T", base_dir=tmp_path, namespace=kernel)
@@ -122,9 +121,7 @@ def test_a_value_that_is_no_plain_data_is_code_with_a_note(tmp_path: Path) -> No
         "BOX = Box()\nBOX.items.append(3)",
         "class Reader:\n    def predict(self):\n        return {'n': len(BOX.items)}\n",
     ]
-    namespace: dict[str, Any] = {}
-    for source in cells:
-        exec(source, namespace)
+    namespace = _kernel(cells)
     capture = capture_from_cells(
         [Cell(s, f"c{i}", i) for i, s in enumerate(cells)], "Reader", namespace=namespace
     )
@@ -167,9 +164,7 @@ def test_a_value_filled_from_training_objects_stops_the_capture_with_the_fix(tmp
         "COUNTS = Counter()\nfor key, n in train.rows:\n    COUNTS.seen.append(key)",
         "class Reader:\n    def predict(self):\n        return {'n': len(COUNTS.seen)}\n",
     ]
-    namespace: dict[str, Any] = {}
-    for source in cells:
-        exec(source, namespace)
+    namespace = _kernel(cells)
     as_cells = [Cell(s, f"c{i}", i) for i, s in enumerate(cells)]
     with pytest.raises(CaptureError) as info:
         capture_from_cells(as_cells, "Reader", namespace=namespace)
