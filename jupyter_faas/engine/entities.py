@@ -81,7 +81,8 @@ def _common(old: dict[str, Any] | None, put: PutFields) -> dict[str, Any]:
             "annotations": put.annotations or [],
         }
     return {
-        "parameters": old["parameters"] if put.parameters is None else put.parameters,
+        # a rule has no parameters of its own
+        "parameters": old.get("parameters", []) if put.parameters is None else put.parameters,
         "version": put.version or _bump(old["version"]),
         "publish": old["publish"] if put.publish is None else put.publish,
         "annotations": old["annotations"] if put.annotations is None else put.annotations,

@@ -110,6 +110,7 @@ def start_job(
         action_version=action["version"],
         api_host=services.api_host,
         api_key=services.auth if _provides_key(action) else None,
+        transaction_id=uuid.uuid4().hex,  # __OW_TRANSACTION_ID, as the controller's TransactionId
     )
     job = Job(action, action_spec(action, resolved.path), request, user_ns, now_ms())
     job.cause = cause

@@ -25,8 +25,11 @@ RESERVED = "default"
 
 
 def _summary(p: dict[str, Any]) -> dict[str, Any]:
+    """WhiskPackage.summaryAsJson: a plain package's ``binding`` is ``false`` in a listing (``{}`` in GET)."""
     keys = ("namespace", "name", "version", "publish", "annotations", "binding", "updated")
-    return {k: p[k] for k in keys}
+    out = {k: p[k] for k in keys}
+    out["binding"] = out["binding"] or False
+    return out
 
 
 class PackagesListHandler(EntityHandler):

@@ -243,3 +243,36 @@ def test_hundred_fires_each_caused_activation_recorded_once(
         assert sorted(ids) == sorted(caused)  # each recorded once, nothing else
         triggers = ow.get(ow.ns(f"activations?name={trigger}&limit=200")).json()
         assert sorted(a["activationId"] for a in triggers) == sorted(fired)
+
+
+# -- divergences the official clients found (issue 13's list) ---------------------------------------------
+
+
+def test_an_existing_rule_is_updated_with_overwrite(ow: OwSession) -> None:
+    trigger, other, action, rule = unique("t"), unique("t2"), unique("a"), unique("r")
+    deploy(ow, action, ECHO)
+    for t in (trigger, other):
+        assert put(ow, f"triggers/{t}", {}).ok
+    assert put(ow, f"rules/{rule}", {"trigger": f"/_/{trigger}", "action": f"/_/{action}"}).ok
+    r = put(ow, f"rules/{rule}", {"trigger": f"/_/{other}", "action": f"/_/{action}"}, overwrite=True)
+    assert r.status_code == 200, r.text
+    assert r.json()["trigger"]["name"] == other and r.json()["version"] == "0.0.2"
+
+
+def test_a_plain_package_is_listed_with_binding_false_and_a_binding_with_its_package(ow: OwSession) -> None:
+    pkg, binding = unique("p"), unique("b")
+    assert put(ow, f"packages/{pkg}", {}).ok
+    assert put(ow, f"packages/{binding}", {"binding": {"namespace": "_", "name": pkg}}).ok
+    listed = {p["name"]: p["binding"] for p in ow.get(ow.ns("packages?limit=200")).json()}
+    assert listed[pkg] is False
+    assert listed[binding] == {"namespace": "guest", "name": pkg}
+    assert ow.get(ow.ns(f"packages/{pkg}")).json()["binding"] == {}  # GET keeps upstream's {}
+
+
+def test_an_action_sees_a_transaction_id(ow: OwSession) -> None:
+    name = unique("txid")
+    deploy(
+        ow, name, "import os\n\ndef main(a):\n    return {'t': os.environ.get('__OW_TRANSACTION_ID', '')}\n"
+    )
+    ids = [ow.post(ow.ns(f"actions/{name}?blocking=true&result=true"), json={}).json()["t"] for _ in range(2)]
+    assert all(len(t) == 32 for t in ids) and ids[0] != ids[1]
