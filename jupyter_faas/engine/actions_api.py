@@ -151,8 +151,8 @@ class ActionHandler(ApiHandler):
             body: Any = result
         elif result_only:
             body = result
-        else:
-            body = public(record, logs=False)
+        else:  # an action's logs are not in its blocking answer; a sequence's (its components' ids) are
+            body = public(record, logs=resolved.action["exec"]["kind"] == SEQUENCE)
         self.reply(body, _STATUS[record["statusCode"]])
 
     def _timeout(self) -> int:
