@@ -28,7 +28,7 @@ from ..contract import DEFAULT_PORT, GUEST_KEY
 from ..errors import EngineError
 from .keys import GUEST, own_key, read_own_key, secure_dir
 from .ownership import is_our_engine
-from .server import STATE_FILE, default_data_dir
+from .server import LOCK_FILE, STATE_FILE, default_data_dir
 
 __all__ = ["DEFAULT_PORT", "PORT_ENV", "EngineHandle", "ensure_running", "preview", "start", "stop"]
 
@@ -108,7 +108,7 @@ def start(
     ``auth``: None for the engine's own key (created in ``data_dir`` if needed), ``"guest"`` for
     OpenWhisk's public guest key, or a ``uuid:key`` to accept (handed over on the child's stdin).
     """
-    data = secure_dir(Path(data_dir).expanduser().resolve() if data_dir else default_data_dir())
+    data = secure_dir(_data_dir(data_dir))
     if auth is None:
         key, flag = own_key(data), None  # created here, so the handle knows it before the engine is up
     elif auth in (GUEST, GUEST_KEY):
@@ -182,7 +182,7 @@ def ensure_running(data_dir: Path | str | None = None, *, port: int | None = Non
     ``--auth guest``). ``port`` defaults to ``$JUPYTER_FAAS_ENGINE_PORT``, else 3233 (``DEFAULT_PORT``).
     The handle says whether this call ``started`` it.
     """
-    data = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
+    data = _data_dir(data_dir)
     host = "127.0.0.1"
     port = port or int(os.environ.get(PORT_ENV) or DEFAULT_PORT)
     if _answers(host, port):
@@ -205,19 +205,28 @@ def ensure_running(data_dir: Path | str | None = None, *, port: int | None = Non
 def preview(data_dir: Path | str | None = None, port: int | None = None) -> tuple[str, str | None]:
     """Where ``ensure_running`` would find or start the engine, and its key if it has one yet; starts
     nothing (``jupyter-faas config``, ``%faas_config`` with nothing configured)."""
-    data = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
+    data = _data_dir(data_dir)
     port = port or int(os.environ.get(PORT_ENV) or DEFAULT_PORT)
-    info = _read_state(data / STATE_FILE) or {}
-    if info.get("port") == port and info.get("auth") == GUEST:
-        return f"http://127.0.0.1:{port}", GUEST_KEY
-    return f"http://127.0.0.1:{port}", read_own_key(data)
+    return f"http://127.0.0.1:{port}", _key_of(data, port, _read_state(data / STATE_FILE) or {})
+
+
+def _data_dir(data_dir: Path | str | None) -> Path:
+    return Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
+
+
+def _key_of(data: Path, port: int, state: dict[str, Any]) -> str | None:
+    """The key the engine of ``data`` on ``port`` accepts, as its state file says: the guest key when it
+    was started with ``--auth guest``, else the data directory's own key (None when it has none yet)."""
+    if state.get("port") == port and state.get("auth") == GUEST:
+        return GUEST_KEY
+    return read_own_key(data)
 
 
 def _reuse(host: str, port: int, data: Path) -> EngineHandle:
     """The engine answering on ``host:port``, with the key its data directory says it accepts."""
     info = _read_state(data / STATE_FILE) or {}
     ours = info.get("port") == port
-    key = GUEST_KEY if ours and info.get("auth") == GUEST else read_own_key(data)
+    key = _key_of(data, port, info)
     if not key or not _accepts(host, port, key):
         raise EngineError(
             f"Something answers on {host}:{port} but does not accept the key of the engine's data "
@@ -235,7 +244,7 @@ def stop(data_dir: Path | str | None = None, timeout: float = 10.0) -> bool:
     The pid in the state file is signalled only when it provably is that engine (``is_our_engine``): a
     stale file whose pid now belongs to another process is removed, and nothing is signalled.
     """
-    data = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
+    data = _data_dir(data_dir)
     state = data / STATE_FILE
     info = _read_state(state)
     if not info:
@@ -253,7 +262,7 @@ def _locked(data: Path) -> bool:
     import fcntl
 
     try:
-        with open(data / "engine.lock", "ab") as handle:
+        with open(data / LOCK_FILE, "ab") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:

@@ -42,6 +42,7 @@ from .services import Services
 from .store import Store
 
 __all__ = [
+    "LOCK_FILE",
     "STATE_FILE",
     "add_arguments",
     "configure_logging",
@@ -51,6 +52,7 @@ __all__ = [
 ]
 
 STATE_FILE = "engine.json"
+LOCK_FILE = "engine.lock"  # held by the engine for its life (``_lock``); ``process`` probes it
 DEFAULT_CONCURRENCY = 30  # standalone OpenWhisk's limits-actions-invokes-concurrent
 MAX_BODY = 64 * 1024 * 1024  # a 48 MB exec plus its JSON; the API checks the real limits
 log = logging.getLogger("jupyter_faas.engine")
@@ -221,7 +223,7 @@ async def serve(args: argparse.Namespace) -> None:
 def _lock(data_dir: Path) -> IO[bytes]:
     """An exclusive lock on ``engine.lock``: a second engine on the same data directory stops here,
     before it touches the store or sweeps the first one's containers as leftovers."""
-    handle = open(data_dir / "engine.lock", "ab")  # noqa: SIM115 - held until the engine stops
+    handle = open(data_dir / LOCK_FILE, "ab")  # noqa: SIM115 - held until the engine stops
     deadline = time.monotonic() + 1.0  # a caller probing the lock (process._locked) holds it an instant
     while True:
         try:
