@@ -41,6 +41,7 @@ class Snapshot:
     reason: str  # "filled after its definition by cell 4, line 2" / "computed from train (cell 2, line 1)"
     last: Statement  # the last statement that defines or changes it: the value is the one after it
     array: bool = False
+    literal: str | None = None  # the value's literal (None for an array, bundled as .npy)
 
 
 def _numpy_scalar(value: Any) -> bool:
@@ -150,7 +151,10 @@ def candidates(statements: list[Statement], namespace: dict[str, Any]) -> dict[s
         elif sources := _computed_from(last_def, statements):
             reason = f"computed from {', '.join(sources)} ({last_def.where})"
             out[name] = Snapshot(name, value, reason, last_def, array)
-    return {n: s for n, s in out.items() if s.array or _literal(s.value) is not None}
+    for snap in out.values():
+        if not snap.array:
+            snap.literal = _literal(snap.value)
+    return {n: s for n, s in out.items() if s.array or s.literal is not None}
 
 
 def _describe(value: Any) -> str:
@@ -190,6 +194,5 @@ def snapshot_source(snapshot: Snapshot) -> str:
     head = f"# {snapshot.name}: {about}"
     if snapshot.array:
         return f'{head}\n{snapshot.name} = {NUMPY_ALIAS}.load("{arcname(snapshot)}", allow_pickle=False)'
-    literal = _literal(snapshot.value)
-    assert literal is not None
-    return f"{head}\n{snapshot.name} = {literal}"
+    assert snapshot.literal is not None
+    return f"{head}\n{snapshot.name} = {snapshot.literal}"
