@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .errors import ConfigError, NotConfigured
 
-__all__ = ["Config", "mask_key", "normalize_apihost", "read_wskprops", "resolve"]
+__all__ = ["Config", "describe_embedded", "mask_key", "normalize_apihost", "read_wskprops", "resolve"]
 
 _ENV = {"apihost": "__OW_API_HOST", "auth": "__OW_API_KEY", "namespace": "__OW_NAMESPACE"}
 _PROPS = {"apihost": "APIHOST", "auth": "AUTH", "namespace": "NAMESPACE"}
@@ -220,6 +220,22 @@ def resolve(
         insecure=ignore,
         sources=sources,
     )
+
+
+def describe_embedded(
+    auth: str | None = None, namespace: str | None = None, insecure: bool | None = None
+) -> list[tuple[str, str, str]]:
+    """Nothing configured: the rows ``describe()`` would show for the embedded engine, without starting
+    it (``jupyter-faas config``, ``%faas_config``). Its key is masked, or said to be made at first start."""
+    from .engine.process import preview
+
+    apihost, key = preview()
+    rows = resolve(apihost, auth or key or "(none)", namespace, insecure, start_engine=False).describe()
+    rows[0] = (rows[0][0], rows[0][1], f"{EMBEDDED}, started on first use")
+    if not auth:
+        value = rows[1][1] if key else "(made at the engine's first start)"
+        rows[1] = (rows[1][0], value, f"{EMBEDDED}, its own key")
+    return rows
 
 
 def _embedded_engine() -> tuple[str, str]:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..config import EMBEDDED, Config, resolve
+from ..config import Config, describe_embedded, resolve
 from ..errors import NotConfigured
 
 __all__ = ["add_connection_arguments", "client_from", "config_from", "print_json", "register", "say"]
@@ -85,7 +85,9 @@ def _show(args: argparse.Namespace) -> int:
     try:
         rows = config_from(args, start_engine=False).describe()
     except NotConfigured:
-        rows = _embedded_rows(args)
+        rows = describe_embedded(
+            getattr(args, "auth", None), getattr(args, "namespace", None), getattr(args, "insecure", None)
+        )
     if args.json:
         print_json({name: {"value": value, "source": source} for name, value, source in rows})
         return 0
@@ -94,29 +96,6 @@ def _show(args: argparse.Namespace) -> int:
     for name, value, source in rows:
         print(f"{name.ljust(width)}  {value.ljust(value_width)}  ({source})")
     return 0
-
-
-def _embedded_rows(args: argparse.Namespace) -> list[tuple[str, str, str]]:
-    """Nothing configured: what the embedded engine would be, without starting anything."""
-    from ..engine.process import preview
-
-    apihost, key = preview()
-    given = getattr(args, "auth", None)
-    config = config_from(
-        argparse.Namespace(
-            apihost=apihost,
-            auth=given or key or "(none)",
-            namespace=getattr(args, "namespace", None),
-            insecure=getattr(args, "insecure", None),
-        ),
-        start_engine=False,
-    )
-    rows = config.describe()
-    rows[0] = (rows[0][0], rows[0][1], f"{EMBEDDED}, started on first use")
-    if not given:
-        value = rows[1][1] if key else "(made at the engine's first start)"
-        rows[1] = (rows[1][0], value, f"{EMBEDDED}, its own key")
-    return rows
 
 
 def _write_wskprops(config: Config, where: str) -> int:

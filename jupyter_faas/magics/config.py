@@ -11,7 +11,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
-from ..config import EMBEDDED, resolve
+from ..config import describe_embedded, resolve
 from ..display import ConfigView
 from ..errors import NotConfigured
 from .params import parse_line
@@ -67,10 +67,5 @@ class ConfigMagics(Magics):
         except NotConfigured:
             if session.local:
                 raise
-        from ..engine.process import preview
-
-        apihost, key = preview()
-        rows = resolve(apihost=apihost, auth=key or "(none)", start_engine=False).describe()
-        rows[0] = (rows[0][0], rows[0][1], f"{EMBEDDED}, started on first use")
-        rows[1] = (rows[1][0], rows[1][1] if key else "(made at the engine's first start)", EMBEDDED)
+        rows = describe_embedded(**session.overrides)
         return ConfigView(rows, "Nothing configured: the first %faas_* call starts the embedded engine.")
