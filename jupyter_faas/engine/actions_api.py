@@ -21,9 +21,10 @@ from .bodies import json_object
 from .invoker import Resolved, action_spec, now_ms, resolve, start_job
 from .records import public
 from .sequences import check_components, run_sequence
+from .services import Services
 from .validation import SEQUENCE, check_name, make_action, parse_put, update_action
 
-__all__ = ["ActionHandler", "ActionsListHandler", "action_spec", "start_sequence"]
+__all__ = ["ActionHandler", "ActionsListHandler", "action_spec", "invoke", "start_sequence"]
 
 _STATUS = {0: 200, 1: 502, 2: 502, 3: 500}
 
@@ -130,22 +131,13 @@ class ActionHandler(ApiHandler):
         wait_ms = self._timeout()
         resolved = self._existing(path)
         payload = self._payload()
-        services = self.services
-        if resolved.action["exec"]["kind"] == SEQUENCE:
-            record = await self._sequence(resolved, payload, blocking, wait_ms)
-            if record is None:
-                return
-        else:
-            job = start_job(services, resolved, payload, self.user_namespace, blocking=blocking)
-            activation_id = job.activation_id
-            self.set_header("x-openwhisk-activation-id", activation_id)
-            if not blocking:
-                self.reply({"activationId": activation_id}, 202)
-                return
-            record = await services.scheduler.wait(job, wait_ms / 1000)
-            if record is None:
-                self.reply({"activationId": activation_id}, 202)  # still running: the caller polls
-                return
+        activation_id, record = await invoke(
+            self.services, resolved, payload, self.user_namespace, blocking=blocking, wait_ms=wait_ms
+        )
+        self.set_header("x-openwhisk-activation-id", activation_id)
+        if record is None:  # non-blocking, or still running after the wait: the caller polls
+            self.reply({"activationId": activation_id}, 202)
+            return
         result = record["response"]["result"]
         if isinstance(result, list):
             body: Any = result
@@ -167,26 +159,6 @@ class ActionHandler(ApiHandler):
             raise InvalidRequest(msg.malformed_query_param("timeout", msg.invalid_timeout(BLOCKING_WAIT_MS)))
         return value
 
-    async def _sequence(
-        self, resolved: Resolved, payload: dict[str, Any], blocking: bool, wait_ms: int
-    ) -> dict[str, Any] | None:
-        """Start a sequence (throttled once, as a whole); its record if it ends within the wait, else the
-        202 is sent here and ``None`` returned."""
-        services, user_ns = self.services, self.user_namespace
-        in_flight = services.scheduler.in_flight(user_ns)
-        if in_flight >= services.scheduler.limit:
-            raise Throttled(msg.too_many_concurrent(in_flight, services.scheduler.limit))
-        activation_id = uuid.uuid4().hex
-        task = start_sequence(services, resolved, payload, user_ns, activation_id)
-        self.set_header("x-openwhisk-activation-id", activation_id)
-        if blocking:
-            try:
-                return await asyncio.wait_for(asyncio.shield(task), wait_ms / 1000)
-            except asyncio.TimeoutError:
-                pass
-        self.reply({"activationId": activation_id}, 202)
-        return None
-
     def _payload(self) -> dict[str, Any]:
         """The invoke payload: a JSON object, or nothing."""
         body = self.request.body
@@ -197,11 +169,40 @@ class ActionHandler(ApiHandler):
         return payload
 
 
+async def invoke(
+    services: Services,
+    resolved: Resolved,
+    payload: dict[str, Any],
+    user_ns: str,
+    *,
+    blocking: bool,
+    wait_ms: int,
+) -> tuple[str, dict[str, Any] | None]:
+    """Start an action or a sequence (throttled once, as a whole); (its id, its record if it ended within
+    ``wait_ms`` of a blocking invoke, else ``None``). The REST invoke and web actions both come here."""
+    if resolved.action["exec"]["kind"] == SEQUENCE:
+        in_flight = services.scheduler.in_flight(user_ns)
+        if in_flight >= services.scheduler.limit:
+            raise Throttled(msg.too_many_concurrent(in_flight, services.scheduler.limit))
+        activation_id = uuid.uuid4().hex
+        task = start_sequence(services, resolved, payload, user_ns, activation_id)
+        if blocking:
+            try:
+                return activation_id, await asyncio.wait_for(asyncio.shield(task), wait_ms / 1000)
+            except asyncio.TimeoutError:
+                pass
+        return activation_id, None
+    job = start_job(services, resolved, payload, user_ns, blocking=blocking)
+    if not blocking:
+        return job.activation_id, None
+    return job.activation_id, await services.scheduler.wait(job, wait_ms / 1000)
+
+
 _running: set[asyncio.Task[Any]] = set()  # sequences in flight (a task needs a strong reference)
 
 
 def start_sequence(
-    services: Any, resolved: Resolved, payload: dict[str, Any], user_ns: str, activation_id: str
+    services: Services, resolved: Resolved, payload: dict[str, Any], user_ns: str, activation_id: str
 ) -> asyncio.Task[dict[str, Any]]:
     """Run a sequence in the background; the task's result is its record (also what a rule uses)."""
 

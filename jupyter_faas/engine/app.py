@@ -1,7 +1,7 @@
 """The engine's one route table and the tornado application built from it.
 
-Every route but ``GET /`` and ``GET /api/v1`` authenticates (``base.ApiHandler.prepare``); a test walks this
-table to prove it. Owns nothing else.
+Every route but ``GET /``, ``GET /api/v1`` and the web actions under ``/api/v1/web`` authenticates
+(``base.ApiHandler.prepare``); a test walks this table to prove it. Owns nothing else.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from .meta_api import ApiInfoHandler, InfoHandler, LimitsHandler, NamespacesHand
 from .packages_api import PackageHandler, PackagesListHandler
 from .services import Services
 from .triggers_api import RuleHandler, RulesListHandler, TriggerHandler, TriggersListHandler
+from .web_api import WebActionHandler, WebNotFoundHandler
 
 __all__ = ["ROUTES", "make_app"]
 
@@ -43,6 +44,9 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     (_NS + rf"/rules/{_SEG}/?", RuleHandler),
     (_NS + r"/packages/?", PackagesListHandler),
     (_NS + rf"/packages/{_SEG}/?", PackageHandler),
+    # web actions: public by design (no key, any Origin), the one exception (web_api.py)
+    (rf"/api/v1/web/{_SEG}/{_SEG}/{_SEG}(/.*)?", WebActionHandler),
+    (r"/api/v1/web(/.*)?", WebNotFoundHandler),
 ]
 
 access_log = logging.getLogger("jupyter_faas.engine.access")

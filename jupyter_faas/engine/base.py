@@ -77,7 +77,7 @@ class ApiHandler(RequestHandler):
     """Authenticated JSON handler over the engine's services, behind the browser guard."""
 
     requires_auth = True
-    # Web actions set this: public by design (any Origin, no key), as upstream serves them.
+    # Web actions set this: public by design (any Origin, no key), as upstream serves them (Host is checked)
     browser_public = False
     services: Services
     user_namespace: str
@@ -95,9 +95,11 @@ class ApiHandler(RequestHandler):
 
     def check_browser(self) -> None:
         """Refuse a foreign Host or Origin (403); echo an allowed Origin in the CORS headers."""
+        guard = self.services.guard
+        guard.check_host(self.request.headers)
         if self.browser_public:
-            return
-        origin = self.services.guard.check(self.request.headers)
+            return  # web actions: any Origin (their own CORS headers are the web handler's)
+        origin = guard.check_origin(self.request.headers)
         if origin is not None:
             self.set_header("Access-Control-Allow-Origin", origin)
             self.set_header("Vary", "Origin")

@@ -11,8 +11,10 @@ official JS client on Node send no ``Origin``). Jupyter's server holds the same 
 * ``Origin``: none, or one given with ``--allow-origin`` (then echoed in ``Access-Control-Allow-Origin``).
 
 Form and text bodies are refused elsewhere (``ApiHandler.require_json``: 415). Web actions are the one
-deliberate exception: their handlers set ``browser_public`` and skip this guard, as upstream serves them to
-any origin. What this module does not own: authentication (``base.py``).
+deliberate exception: their handlers set ``browser_public`` and skip the ``Origin`` check, as upstream serves
+them to any origin with ``Access-Control-Allow-Origin: *`` and no key; the ``Host`` check still holds for
+them (a rebinding page gains nothing CORS does not give, and a foreign name stays a foreign name).
+What this module does not own: authentication (``base.py``).
 """
 
 from __future__ import annotations
@@ -70,6 +72,11 @@ class BrowserGuard:
 
     def check(self, headers: Mapping[str, str]) -> str | None:
         """Raise ``Forbidden`` for a foreign Host or Origin; return the Origin to echo (allowed), or None."""
+        self.check_host(headers)
+        return self.check_origin(headers)
+
+    def check_host(self, headers: Mapping[str, str]) -> None:
+        """Raise ``Forbidden`` for a ``Host`` that is not an address of this engine (DNS rebinding)."""
         host = headers.get("Host")
         if host is not None:
             name = host_name(host)
@@ -80,6 +87,9 @@ class BrowserGuard:
                     "Call the engine as http://127.0.0.1:PORT or http://localhost:PORT, or start it "
                     "with --allow-host NAME to accept that name.",
                 )
+
+    def check_origin(self, headers: Mapping[str, str]) -> str | None:
+        """Raise ``Forbidden`` for an ``Origin`` not allowed; return the one to echo, or None."""
         origin = headers.get("Origin")
         if origin is None:
             return None

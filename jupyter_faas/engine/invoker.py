@@ -3,12 +3,15 @@
 
 Owns resolving an action by its path, through packages and bindings, with the parameters upstream's
 ``resolveActionAndMergeParameters`` gives it (package < binding < action < payload), the runtime's view of
-one revision (``ActionSpec``, cached), and admitting the job. Does not own waiting for the record
+one revision (``ActionSpec``, cached), partitioning the arguments as upstream's invoker does (parameters
+marked ``init: true`` leave the run's arguments on every run and become the environment of a cold start's
+init), and admitting the job. Does not own waiting for the record
 (``scheduler.py``) nor running sequences (``sequences.py``).
 """
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from dataclasses import dataclass
@@ -102,6 +105,8 @@ def start_job(
     )
     if payload:
         params.update(payload)
+    init_names = [p["key"] for p in action["parameters"] if p.get("init") is True]
+    init_env = {name: _env_value(params.pop(name)) for name in init_names if name in params}
     request = RunRequest(
         params=params,
         activation_id=activation_id or uuid.uuid4().hex,
@@ -111,11 +116,21 @@ def start_job(
         api_host=services.api_host,
         api_key=services.auth if _provides_key(action) else None,
         transaction_id=uuid.uuid4().hex,  # __OW_TRANSACTION_ID, as the controller's TransactionId
+        init_env=init_env,
     )
     job = Job(action, action_spec(action, resolved.path), request, user_ns, now_ms())
     job.cause = cause
     services.scheduler.admit(job, blocking=blocking, throttle=throttle)
     return job
+
+
+def _env_value(value: Any) -> str:
+    """An init parameter as an environment value: strings kept, null empty, the rest compact JSON."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _provides_key(action: dict[str, Any]) -> bool:

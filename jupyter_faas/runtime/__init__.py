@@ -65,6 +65,8 @@ class RunRequest:
     api_host: str = ""
     api_key: str | None = None  # set only when the action's provide-api-key annotation is true
     transaction_id: str = ""
+    # parameters marked "init": true, as the environment the action is initialised with (cold start only)
+    init_env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -14,7 +14,9 @@ from .. import strict_json
 from ..contract import MAX_PAYLOAD_BYTES
 from . import messages as msg
 
-__all__ = ["Exchange", "read_init_answer", "read_run_answer"]
+__all__ = ["EXITED", "Exchange", "read_init_answer", "read_run_answer"]
+
+EXITED = b"\x1eexited"  # the launcher's answer line (without its newline) after sys.exit() in a run
 
 
 @dataclass
@@ -53,6 +55,8 @@ def read_run_answer(answer: bytes | None, length: int, reason: str, timeout_ms: 
         return Exchange(2, {"error": msg.MEMORY_EXHAUSTED}, fatal=True)
     if answer is None:
         return Exchange(2, {"error": msg.ABNORMAL_RUN}, fatal=True)
+    if answer == EXITED:  # sys.exit() in the action: the proxy's 400 {"error": "command exited"}
+        return Exchange(2, {"error": msg.COMMAND_EXITED}, fatal=True)
     if length > MAX_PAYLOAD_BYTES:
         trunk = answer[:MAX_PAYLOAD_BYTES].decode("utf-8", "ignore")
         return Exchange(1, {"error": msg.truncated_response(trunk, length, MAX_PAYLOAD_BYTES)})

@@ -36,6 +36,10 @@ SENTINEL = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX\n"
 COMPILE_FAILED = "The action failed to generate or locate a binary. See logs for details."
 START_FAILED = "Cannot start action. Check logs for details."
 INIT_TWICE = "Cannot initialize the action more than once."
+# the Go proxy's word when the action's process ends (sys.exit) during an init or a run
+COMMAND_EXITED = "command exited"
+# the answer line of a run the action ended with sys.exit(): no JSON can start with \x1e
+EXITED_ANSWER = b"\x1eexited\n"
 
 
 def _end(out):
@@ -119,9 +123,20 @@ def _init(message):
         if not name.isidentifier() or not hasattr(module, name):
             raise ImportError(f"cannot import name '{name}' from 'main__' ({source})")
         return getattr(module, name), {"ok": True}
+    except SystemExit as stop:
+        _report_exit(stop)
+        sys.stderr.write(COMMAND_EXITED + "\n")  # what the proxy logs (OW_LOG_INIT_ERROR) when it ends
+        return None, {"error": START_FAILED, "status": 502}
     except BaseException:
         traceback.print_exc(file=sys.stderr)
         return None, {"error": START_FAILED, "status": 502}
+
+
+def _report_exit(stop):
+    """What Python prints when ``sys.exit(arg)`` ends it: a message argument, on stderr."""
+    if stop.code is not None and not isinstance(stop.code, int):
+        sys.stderr.write(f"{stop.code}\n")
+    sys.stderr.flush()
 
 
 def _run(main, message):
@@ -135,6 +150,9 @@ def _run(main, message):
             env[f"__OW_{key.upper()}"] = value if isinstance(value, str) else str(value)
     try:
         res = main(payload)
+    except SystemExit as stop:  # the process ends, as it does under upstream's proxy: "command exited"
+        _report_exit(stop)
+        return EXITED_ANSWER
     except Exception as ex:
         print(traceback.format_exc(), file=sys.stderr)
         res = {"error": str(ex)}
@@ -225,6 +243,8 @@ def serve():
             _end(out)  # the logs are complete before the answer: the parent reads both in one wake-up
             out.write(data)
             out.flush()
+            if data == EXITED_ANSWER:
+                _kill_tree_and_exit()
     _kill_tree_and_exit()  # stdin closed: the engine is gone or done with this container
 
 

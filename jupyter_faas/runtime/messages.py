@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ABNORMAL_INIT",
     "ABNORMAL_RUN",
+    "COMMAND_EXITED",
     "COMPILE_FAILED",
     "LOG_WARNING_DEVELOPER_ERROR",
     "MEMORY_EXHAUSTED",
@@ -35,6 +36,8 @@ LOG_WARNING_DEVELOPER_ERROR = "The action did not initialize or run as expected.
 COMPILE_FAILED = "The action failed to generate or locate a binary. See logs for details."
 START_FAILED = "Cannot start action. Check logs for details."
 NO_CODE = "Missing main/no code to execute."
+# the Go action proxy's run answer (400) when the action's process ended (sys.exit) while running
+COMMAND_EXITED = "command exited"
 RESOURCE_PROVISION_ERROR = "Failed to provision resources to run the action."
 
 

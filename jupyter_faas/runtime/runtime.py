@@ -113,7 +113,7 @@ class Runtime:
                 logs.add("stderr", b"The action's process did not start.", time.time_ns())
                 return self._failed(called, 3, msg.RESOURCE_PROVISION_ERROR, logs)
             start = time.time()
-            exchange = self._init(slot.container, spec, logs)
+            exchange = self._init(slot.container, spec, request, logs)
             init_ms = int((time.time() - start) * 1000)
             if exchange.status != 0:
                 return self._outcome(exchange, slot.container, logs, called, start, init_ms)
@@ -166,9 +166,12 @@ class Runtime:
 
     # -- helpers -----------------------------------------------------------------------------------
 
-    def _init(self, container: Container, spec: ActionSpec, logs: LogCollector) -> Exchange:
+    def _init(
+        self, container: Container, spec: ActionSpec, request: RunRequest, logs: LogCollector
+    ) -> Exchange:
         """Place the action's code (a zip: the revision's one unpacked copy, made now if needed, inside the
-        init's time limit), then initialise the container with the time that is left."""
+        init's time limit), then initialise the container with the time that is left. Its environment is
+        upstream's ``initEnv ++ owEnv``: the init parameters, then the ``__OW_*`` values (which win)."""
         if not spec.code:
             return Exchange(2, {"error": msg.NO_CODE})
         started = time.monotonic()
@@ -187,6 +190,8 @@ class Runtime:
             return Exchange(2, {"error": msg.COMPILE_FAILED})
         left_ms = spec.timeout_ms - int((time.monotonic() - started) * 1000)
         env = {str(k): str(v) for k, v in (spec.env or {}).items()}
+        env.update(request.init_env)
+        env.update(_ow_env(request, spec))
         return container.init(
             spec.main or "main", env, spec.memory_mb * _MB, spec.timeout_ms, logs, max(left_ms, 1)
         )
@@ -205,6 +210,23 @@ class Runtime:
             end_ms=now,
             wait_ms=int(now - called * 1000),
         )
+
+
+def _ow_env(request: RunRequest, spec: ActionSpec) -> dict[str, str]:
+    """The ``__OW_*`` variables an init sees (``ContainerProxy.initializeAndRun``'s ``owEnv``)."""
+    env = {
+        "__OW_NAMESPACE": request.namespace,
+        "__OW_ACTION_NAME": request.action_name,
+        "__OW_ACTION_VERSION": request.action_version,
+        "__OW_ACTIVATION_ID": request.activation_id,
+        "__OW_TRANSACTION_ID": request.transaction_id,
+        "__OW_DEADLINE": str(int(time.time() * 1000) + spec.timeout_ms),
+    }
+    if request.api_host:
+        env["__OW_API_HOST"] = request.api_host
+    if request.api_key:
+        env["__OW_API_KEY"] = request.api_key
+    return env
 
 
 def _fields(request: RunRequest) -> dict[str, object]:
