@@ -33,6 +33,7 @@ from .codegen import CodegenOptions, generate
 from .contract import KINDS
 from .errors import BuildError
 from .openwhisk.names import parse_name
+from .openwhisk.web import WEB_KEYS, is_web, web_annotations, web_url
 from .packaging import Package, build_package
 from .packaging.virtualenv import cache_dir
 from .requirements import Requirements, resolve_requirements
@@ -79,6 +80,8 @@ class BuildOptions:
     timings: bool = False  # per-stage timings in each result
     output: Path | None = None
     reuse: bool = True  # reuse a cached package built from identical inputs
+    web: str | None = None  # "true" | "raw" | "false" (wsk's --web); None: as deployed before
+    web_secret: str | None = None  # wsk's --web-secure: a secret, "true" (random) or "false"
     # Where local modules and files are found (default: the notebook's folder, or the working folder for
     # cells and kernels), and what the capture and the provenance annotation call the source.
     base_dir: Path | None = None
@@ -207,7 +210,10 @@ def build(source: Any, options: BuildOptions) -> BuildResult:
     if capture.entry is not None:  # an action folder: its own __main__.py
         main_py = capture.entry.read_text(encoding="utf-8")
     else:
-        main_py = generate(capture, CodegenOptions(timings=options.timings, environment=models.environment))
+        codegen = CodegenOptions(
+            timings=options.timings, environment=models.environment, web=options.web in ("true", "yes", "raw")
+        )
+        main_py = generate(capture, codegen)
     seconds["codegen"] = time.perf_counter() - start
 
     output = Path(options.output) if options.output else output_folder(name)
@@ -249,10 +255,21 @@ class Deployment:
     action: dict[str, Any]
     uploaded: bool  # False when the server already had this package (same sha256 annotation)
     reason: str
+    url: str | None = None  # a web action's public URL (no extension; add .json to call a model)
 
     def describe(self) -> str:
         where = f"{self.action.get('namespace', '')}/{self.action.get('name', '')}"
-        return f"Deployed {where} {self.action.get('version', '?')}: {self.reason}"
+        text = f"Deployed {where} {self.action.get('version', '?')}: {self.reason}"
+        return text + (f"\nWeb action: POST {self.url}.json" if self.url else "")
+
+
+def _web_changes(current: dict[str, Any], options: BuildOptions) -> bool:
+    """Whether ``--web``/``--web-secret`` ask for other web annotations than the deployed action has."""
+    if options.web is None and options.web_secret is None:
+        return False
+    have = {a["key"]: a.get("value") for a in current.get("annotations") or []}
+    want = web_annotations(current.get("annotations"), None, options.web, options.web_secret)
+    return any(have.get(k) != want.get(k) for k in WEB_KEYS)
 
 
 def _annotation(action: dict[str, Any], key: str) -> Any:
@@ -292,7 +309,11 @@ def deploy(result: BuildResult, client: Any) -> Deployment:
         current: dict[str, Any] | None = client.actions.get(result.name, code=False)
     except NotFound:
         current = None
-    meta = action_annotations(result)
+    # a redeploy keeps how the action is served (--web given again or not), as `wsk action update` does
+    deployed = (current or {}).get("annotations") or []
+    kept = {a["key"]: a.get("value") for a in deployed if a["key"] in WEB_KEYS}
+    meta = {**kept, **action_annotations(result)}
+    web = {"web": options.web, "web_secure": options.web_secret}
     limits = {"memory": options.memory, "timeout": options.timeout}
     params = options.params or None
     if current is not None and _annotation(current, HASH_ANNOTATION) == package.sha256:
@@ -300,10 +321,12 @@ def deploy(result: BuildResult, client: Any) -> Deployment:
         if exec_.get("kind") == package.kind and exec_.get("image") == package.image:
             old = current.get("limits") or {}
             changed = {k: v for k, v in limits.items() if v is not None and old.get(k) != v}
-            if not changed and params is None:
-                return Deployment(current, False, "unchanged (same sha256): nothing uploaded")
-            action = client.actions.update(result.name, None, kind=None, parameters=params, **changed)
-            return Deployment(action, False, f"same package, updated {', '.join(changed) or 'parameters'}")
+            if not changed and params is None and not _web_changes(current, options):
+                same = Deployment(current, False, "unchanged (same sha256): nothing uploaded")
+                return _served(same, client)
+            action = client.actions.update(result.name, None, kind=None, parameters=params, **changed, **web)
+            what = ", ".join([*changed, *(["web"] if _web_changes(current, options) else [])]) or "parameters"
+            return _served(Deployment(action, False, f"same package, updated {what}"), client)
     action = client.actions.update(
         result.name,
         package.zip_path.read_bytes(),
@@ -313,6 +336,15 @@ def deploy(result: BuildResult, client: Any) -> Deployment:
         timeout=options.timeout,
         parameters=params,
         annotations=meta,
+        **web,
     )
     what = "created" if current is None else "updated"
-    return Deployment(action, True, f"{what}, uploaded {package.size:,} bytes (sha256 {package.sha256[:12]})")
+    done = Deployment(action, True, f"{what}, uploaded {package.size:,} bytes (sha256 {package.sha256[:12]})")
+    return _served(done, client)
+
+
+def _served(deployment: Deployment, client: Any) -> Deployment:
+    """The deployment with its public URL when the action is a web action."""
+    if is_web(deployment.action):
+        deployment.url = web_url(client.config.apihost, deployment.action)
+    return deployment

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .capture import Capture, Cell, MethodSignature
+from .codegen_web import web_helpers
 from .errors import CaptureError
 from .inert import text as inert
 
@@ -23,6 +24,7 @@ __all__ = ["CodegenOptions", "generate"]
 
 # Names the generated entry point defines; captured code must not define them too.
 _RESERVED = {"main", "_action", "_load_ms", "_started", "_to_json", "_check", "_ACCEPTED", "_REQUIRED"}
+_RESERVED |= {"_web_params", "_web_error", "_scalar", "_IMAGE_PARAM", "_SCALAR"}
 # A single parameter with one of these names receives the whole activation dict (OpenWhisk's own style).
 _DICT_PARAMS = {"args", "params", "parameters", "payload", "event"}
 
@@ -33,6 +35,7 @@ class CodegenOptions:
     # Variables set before the captured code runs (``KERAS_BACKEND`` of a Keras model, ``modelfiles.py``):
     # names and values checked here, written with repr: data, never code.
     environment: dict[str, str] = field(default_factory=dict)
+    web: bool = False  # a web action: parameters from the request's body, form or query (codegen_web.py)
 
 
 def generate(capture: Capture, options: CodegenOptions | None = None) -> str:
@@ -71,7 +74,10 @@ def _header(capture: Capture) -> str:
 def _runtime_imports(capture: Capture, options: CodegenOptions) -> str:
     future = [p.source for p in capture.pieces if _is_future(p.statement.node)]
     lines = [*future] + (["import asyncio as _asyncio"] if capture.method.is_async else [])
-    lines += ["import base64 as _base64", "import io as _io", "import sys as _sys"]
+    lines += ["import base64 as _base64", "import io as _io"]
+    lines += ["import json as _json", "import re as _re"] if options.web else []
+    lines += ["import sys as _sys"]
+    lines += ["import urllib.parse as _urlparse"] if options.web else []
     lines += ["import time as _time"] if options.timings else []
     lines += ["import traceback as _traceback"]
     if options.environment:
@@ -189,7 +195,9 @@ def _entry(capture: Capture, options: CodegenOptions) -> str:
             "    return None",
             "",
         ]
-    out += [_TO_JSON, _main(call, named, options)]
+    out += [_TO_JSON]
+    out += [web_helpers(method, named)] if options.web else []
+    out += [_main(call, named, options)]
     return "\n".join(out)
 
 
@@ -219,13 +227,19 @@ def _main(call: str, named: bool, options: CodegenOptions) -> str:
         "def main(args):",
         '    """The action: one activation\'s parameters in, a JSON object out."""',
     ]
+    fail = "_web_error({})" if options.web else '{{"error": {}}}'
     if named:
+        if options.web:
+            lines += ["    params = _web_params(args)"]
+        else:
+            lines += ['    params = {k: v for k, v in args.items() if not k.startswith("__ow_")}']
         lines += [
-            '    params = {k: v for k, v in args.items() if not k.startswith("__ow_")}',
             "    problem = _check(params)",
             "    if problem:",
-            '        return {"error": problem}',
+            "        return " + fail.format("problem"),
         ]
+    elif options.web:
+        lines += ["    args = {**args, **_web_params(args)}"]
     timed = options.timings
     lines += ["    started = _time.perf_counter()"] if timed else []
     lines += [
@@ -233,7 +247,7 @@ def _main(call: str, named: bool, options: CodegenOptions) -> str:
         f"        result = {call}",
         "    except Exception as exc:",
         "        _traceback.print_exc(file=_sys.stderr)",
-        '        return {"error": f"{type(exc).__name__}: {exc}"}',
+        "        return " + fail.format('f"{type(exc).__name__}: {exc}"'),
     ]
     lines += ["    called = _time.perf_counter()"] if timed else []
     lines += [

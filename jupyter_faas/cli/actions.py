@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidRequest
+from ..openwhisk.web import WEB_CHOICES, is_web, web_url
 from .config import add_connection_arguments, client_from, print_json, say
 
 __all__ = ["add_param_arguments", "params_from", "register"]
@@ -108,6 +109,20 @@ def register(subparsers: Any) -> None:
         p.add_argument("-m", "--memory", type=int, help="memory limit in MB")
         p.add_argument("-t", "--timeout", type=int, help="time limit in milliseconds")
         p.add_argument("-l", "--logsize", type=int, help="log size limit in MB")
+        p.add_argument(
+            "--web",
+            nargs="?",
+            const="true",
+            choices=WEB_CHOICES,
+            help="a web action (an HTTP endpoint without the key): true, raw or false, as wsk's --web",
+        )
+        p.add_argument(
+            "--web-secure",
+            "--web-secret",
+            dest="web_secure",
+            metavar="SECRET",
+            help="require the X-Require-Whisk-Auth header to be SECRET (true: a random one; false: none)",
+        )
         add_param_arguments(p, annotations=True)
         p.set_defaults(func=_create, overwrite=verb == "update")
 
@@ -129,8 +144,12 @@ def _list(args: argparse.Namespace) -> int:
 def _get(args: argparse.Namespace) -> int:
     with client_from(args) as client:
         action = client.actions.get(args.name, code=args.code)
-        if args.url:
-            print(f"{client.config.apihost}/api/v1/namespaces/{action['namespace']}/actions/{action['name']}")
+        if args.url:  # as wsk: the public URL of a web action, the REST API's otherwise
+            if is_web(action):
+                print(web_url(client.config.apihost, action))
+            else:
+                ns = action["namespace"]
+                print(f"{client.config.apihost}/api/v1/namespaces/{ns}/actions/{action['name']}")
             return 0
     say(f"ok: got action {args.name}")
     print_json(action)
@@ -193,9 +212,13 @@ def _create(args: argparse.Namespace) -> int:
             annotations=annotations,
             components=components,
             overwrite=args.overwrite,
+            web=args.web,
+            web_secure=args.web_secure,
         )
     say(f"ok: {'updated' if args.overwrite else 'created'} action /{action['namespace']}/{action['name']}")
     print_json({k: v for k, v in action.items() if k != "exec"} | {"exec": _exec_summary(action)})
+    if is_web(action):
+        say(f"web action: {web_url(client.config.apihost, action)}")
     return 0
 
 

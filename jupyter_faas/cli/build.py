@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
+from ..openwhisk.web import WEB_CHOICES
 from .config import add_connection_arguments, client_from, say
 
 __all__ = ["add_build_arguments", "options_from", "register"]
@@ -61,6 +62,20 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-test", action="store_true", help="skip the local test")
     parser.add_argument("--timings", action="store_true", help="add per-stage timings to each result")
     parser.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: build/NAME)")
+    parser.add_argument(
+        "--web",
+        nargs="?",
+        const="true",
+        choices=WEB_CHOICES,
+        help="make it a web action, an HTTP endpoint without the key: true (alone: --web), raw (body and "
+        "query unparsed) or false",
+    )
+    parser.add_argument(
+        "--web-secret",
+        metavar="SECRET",
+        help="a web action answers only requests whose X-Require-Whisk-Auth header is SECRET (true: a "
+        "random one; false: none)",
+    )
 
 
 def _json_value(text: str) -> Any:
@@ -105,6 +120,8 @@ def options_from(args: argparse.Namespace) -> Any:
         no_test=args.no_test,
         timings=args.timings,
         output=output,
+        web=args.web,
+        web_secret=args.web_secret,
     )
 
 

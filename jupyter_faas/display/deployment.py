@@ -146,6 +146,11 @@ class Deployment:
         return bool(self.server and self.server.uploaded)
 
     @property
+    def url(self) -> str | None:
+        """A web action's public URL (``.json`` added, it answers the model's result as JSON)."""
+        return self.server.url if self.server else None
+
+    @property
     def dry_run(self) -> bool:
         return self.server is None
 
@@ -171,6 +176,8 @@ class Deployment:
                 f"{what} <b>{esc(self.action.get('namespace', ''))}/{esc(self.name)}</b> "
                 f"version <b>{esc(self.version)}</b>: {esc(self.server.reason)}"
             )
+            if self.server.url:
+                head += f"<br/>Web action: <code>POST {esc(self.server.url)}.json</code>"
         stages = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in self.build.seconds.items())
         return (
             f'<div class="{CSS_CLASS}-deployment"><p>{head}</p>'

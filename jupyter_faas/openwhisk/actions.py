@@ -13,14 +13,15 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..contract import BLOCKING_WAIT_MS, MAX_CODE_BYTES, MAX_PAYLOAD_BYTES, base64_size
-from ..errors import ActivationFailed, ActivationTimeout, RequestTooLarge
+from ..errors import ActivationFailed, ActivationTimeout, InvalidRequest, NotFound, RequestTooLarge
 from .activations import DEFAULT_WAIT_S
 from .invocation import Invocation, check_record
 from .names import QualifiedName, parse_name
+from .web import is_web, web_annotations, web_url
 
 if TYPE_CHECKING:
     from .client import Client
@@ -104,9 +105,13 @@ class Actions:
         annotations: Mapping[str, Any] | None = None,
         components: Iterable[str | QualifiedName] | None = None,
         overwrite: bool = False,
+        web: bool | str | None = None,
+        web_secure: bool | str | None = None,
     ) -> dict[str, Any]:
         """PUT an action: ``code`` is source or zip bytes (sent as base64); ``image`` means ``blackbox``;
-        ``components`` (action names, in order) makes a sequence.
+        ``components`` (action names, in order) makes a sequence. ``web`` (``True``, ``"raw"``, ``False``)
+        and ``web_secure`` set the web-action annotations as ``wsk --web``/``--web-secure`` do, keeping an
+        updated action's other annotations.
 
         ``timeout`` is in ms, ``memory`` and ``logs`` in MB, as in the REST API. With ``overwrite`` this is
         an update: fields left ``None`` keep their values on the server.
@@ -135,11 +140,33 @@ class Actions:
         merged = {k: v for k, v in merged.items() if v is not None}
         if merged:
             body["limits"] = merged
+        if web is not None or web_secure is not None:
+            existing = self._annotations(qn) if overwrite and annotations is None else None
+            annotations = web_annotations(existing, annotations, web, web_secure)
         body.update(entity_fields(parameters, annotations))
         params = {"overwrite": True} if overwrite else None
         reply = self.client.request("PUT", self._path(qn), params=params, json=body, what=f"action {qn}")
         self.client.activations.forget(qn.name)
         return dict(reply.body)
+
+    def _annotations(self, qn: QualifiedName) -> Sequence[dict[str, Any]]:
+        """An existing action's annotations (none when it does not exist yet)."""
+        try:
+            return tuple(self.get(qn, code=False).get("annotations", []))
+        except NotFound:
+            return []
+
+    def url(self, name: str | QualifiedName, ext: str = "") -> str:
+        """The public URL of the web action ``name`` (``wsk action get --url``); ``ext`` such as ``.json``.
+        Raises ``InvalidRequest`` when the action is not web-exported."""
+        action = self.get(name, code=False)
+        if not is_web(action):
+            raise InvalidRequest(
+                f"The action {action['name']} is not a web action, so it has no public URL.",
+                fix=f"Make it one: jupyter-faas action update {action['name']} --web true "
+                "(or %%faas_deploy ... --web).",
+            )
+        return web_url(self.client.config.apihost, action, ext)
 
     def update(
         self, name: str | QualifiedName, code: str | bytes | None = None, **options: Any

@@ -204,7 +204,9 @@ class Container:
             wait = min(remaining * 1000.0, _POLL_MS if polls else _EXIT_CHECK_MS)
             self._pump(talk, int(wait) + 1)
             if not talk.have_answer and self.proc.poll() is not None:
-                talk.reason = "exit"  # gone without answering, though a child it left holds a pipe open
+                self._pump(talk, 0)  # what it wrote before it ended is still in the pipe
+                if not talk.have_answer:
+                    talk.reason = "exit"  # gone without answering, though a child it left holds a pipe open
         return self._conclude(talk)
 
     def _start(
