@@ -81,6 +81,7 @@ class BuildRequest:
     test_args: dict[str, Any] | None = None
     test: bool = True
     deploy: bool = True
+    web: bool = False  # a web action (--web true)
 
     @classmethod
     def parse(cls, body: Any) -> BuildRequest:
@@ -113,6 +114,7 @@ class BuildRequest:
             test_args=test_args,
             test=bool(body.get("test", True)),
             deploy=bool(body.get("deploy", True)),
+            web=body.get("web") is True,
         )
 
 
@@ -235,6 +237,7 @@ def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: An
             timeout=request.timeout,
             test_args=request.test_args,
             no_test=not request.test,
+            web="true" if request.web else None,  # unticked: as deployed before (a redeploy keeps it)
             output=services.build_output(request),
             base_dir=base_dir,  # local modules and files beside the notebook
             source_label=job.notebook,  # provenance: the notebook's path under the server root

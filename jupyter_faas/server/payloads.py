@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..contract import STATUS_CODES
+from ..openwhisk.web import is_web, web_url
 from ..stats import Timing, annotation, summarize, timing
 
 __all__ = [
@@ -95,6 +96,7 @@ def deployment_json(deployment: Any) -> dict[str, Any]:
         "uploaded": deployment.uploaded,
         "reason": deployment.reason,
         "summary": deployment.describe(),
+        "url": deployment.url,
     }
 
 
@@ -124,11 +126,15 @@ def action_path(summary: Mapping[str, Any]) -> str:
 
 
 def action_json(
-    summary: Mapping[str, Any], last: Mapping[str, Any] | None, components: list[str] | None = None
+    summary: Mapping[str, Any],
+    last: Mapping[str, Any] | None,
+    components: list[str] | None = None,
+    apihost: str | None = None,
 ) -> dict[str, Any]:
-    """One row of the actions list (``IActionInfo``): an action summary, its last activation, and for a
+    """One row of the actions list (``IActionInfo``): an action summary, its last activation, for a
     sequence (``kind == "sequence"``, from the summary's ``exec`` annotation) its components, fully
-    qualified and in order (``components`` is ``None`` for any other action)."""
+    qualified and in order (``components`` is ``None`` for any other action), and for a web action its
+    public URL on ``apihost``."""
     annotations = {a.get("key"): a.get("value") for a in summary.get("annotations") or []}
     exec_ = summary.get("exec") or {}
     limits = summary.get("limits") or {}
@@ -145,6 +151,7 @@ def action_json(
         "notebook": annotations.get("jupyter-faas/notebook"),
         "lastActivation": activation_json(last) if last else None,
         "components": components,
+        "webUrl": web_url(apihost, summary) if apihost and is_web(summary) else None,
     }
 
 

@@ -126,7 +126,7 @@ class Services:
             last.setdefault(_record_path(record), record)
         out = []
         for summary in actions:
-            row = action_json(summary, last.get(action_path(summary)))
+            row = action_json(summary, last.get(action_path(summary)), apihost=client.config.apihost)
             if row["kind"] == "sequence":
                 try:
                     row["components"] = self._components(client.actions.get(row["name"], code=False))

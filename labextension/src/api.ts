@@ -51,6 +51,9 @@ function deployBody(options: IDeployOptions): Record<string, unknown> {
   out.testArgs = options.testArgs;
   out.test = options.test;
   out.deploy = options.deploy;
+  if (options.web) {
+    out.web = true;
+  }
   return out;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The deploy side of the sidebar's state: the form of each class (name, method, kind or image, memory,
- * timeout, test arguments as typed), which class is expanded, and the latest build job of each class.
+ * timeout, test arguments as typed, web action or not), which class is expanded, and the latest build job of each class.
  * Owned by `FaasModel` (`model.deploys`), which starts and polls the jobs; this class only keeps them.
  */
 import { defaultActionName, parseParams } from './params';
@@ -31,7 +31,8 @@ export class DeployState {
         timeout: null,
         testArgs: null,
         test: true,
-        deploy: true
+        deploy: true,
+        web: false
       };
       this._forms.set(className, form);
     }

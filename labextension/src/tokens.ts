@@ -69,6 +69,8 @@ export interface IDeployOptions {
   testArgs: Record<string, unknown> | null;
   test: boolean;
   deploy: boolean;
+  /** Deploy as a web action: an HTTP endpoint without the key (`--web`). */
+  web: boolean;
 }
 
 export interface IStage {
@@ -131,6 +133,8 @@ export interface IDeployment {
   uploaded: boolean;
   reason: string;
   summary: string;
+  /** A web action's public URL (no extension), else null. */
+  url: string | null;
 }
 
 export interface IBuildJob {
@@ -188,6 +192,8 @@ export interface IActionInfo {
   className: string | null;
   notebook: string | null;
   lastActivation: IActivation | null;
+  /** A web action's public URL (no extension), else null. */
+  webUrl: string | null;
 }
 
 export interface IActionsReply {

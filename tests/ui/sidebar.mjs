@@ -141,6 +141,7 @@ async function run(page) {
   await form.locator('input[name="timeout"]').fill('60000');
   const photo = `data:image/png;base64,${readFileSync(env.PHOTO).toString('base64')}`;
   await form.locator('textarea[name="testArgs"]').fill(JSON.stringify({ image: photo }));
+  await form.locator('input[name="web"]').check(); // a web action: the summary and the list show its URL
   await sidebarShot(page, 'deploy-form');
   await form.locator('[data-testid="faas-deploy-button"]').click();
   const report = form.locator('[data-testid="faas-build-report"]');
@@ -172,9 +173,19 @@ async function run(page) {
     }
   }
 
+  const webUrl = `/api/v1/web/guest/default/${ACTION}`;
+  const deployedUrl = await report.locator('[data-testid="faas-web-url"]').innerText();
+  if (!deployedUrl.includes(`${webUrl}.json`)) {
+    throw new Error(`the deploy summary lacks the web action's URL: ${deployedUrl}`);
+  }
+
   log(`invoke ${ACTION} on ${env.PHOTO} (blocking)`);
   const actionRow = sidebar.locator(`[data-testid="faas-action-${ACTION}"]`);
   await actionRow.waitFor({ timeout: 30000 });
+  const listedUrl = await actionRow.locator('[data-testid="faas-action-web-url"]').innerText();
+  if (!listedUrl.endsWith(webUrl)) {
+    throw new Error(`the actions list lacks the web action's URL: ${listedUrl}`);
+  }
   await form.locator('xpath=..').locator('.jp-faas-row').first().click(); // fold the form away
   await actionRow.locator('.jp-faas-row').click();
   const invoke = actionRow.locator('[data-testid="faas-invoke"]');

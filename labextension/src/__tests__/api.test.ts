@@ -29,7 +29,7 @@ describe('FaasApi: one wrapper per endpoint, the only place that knows the route
     });
   });
 
-  it('sends a deploy form with empty fields left out, so the server applies its defaults', async () => {
+  it('sends a deploy form with empty fields left out, so the server applies its defaults; web when ticked', async () => {
     await new FaasApi().startBuild(NOTEBOOK, {
       className: 'SmartBodyCrop',
       name: ' smart-body-crop ',
@@ -40,7 +40,8 @@ describe('FaasApi: one wrapper per endpoint, the only place that knows the route
       timeout: 30000,
       testArgs: { image: 'a.png' },
       test: true,
-      deploy: true
+      deploy: true,
+      web: true
     });
     expect(calls[0].endPoint).toBe('builds');
     expect(JSON.parse(String(calls[0].init?.body))).toEqual({
@@ -52,7 +53,8 @@ describe('FaasApi: one wrapper per endpoint, the only place that knows the route
         timeout: 30000,
         testArgs: { image: 'a.png' },
         test: true,
-        deploy: true
+        deploy: true,
+        web: true
       }
     });
   });

@@ -199,6 +199,11 @@ function ActionRow(props: {
           'never run'
         )}
       </div>
+      {action.webUrl ? (
+        <div className="jp-faas-doc jp-faas-web-url" data-testid="faas-action-web-url">
+          web: <code>{action.webUrl}</code>
+        </div>
+      ) : null}
       {selected ? <InvokePanel model={model} /> : null}
     </li>
   );

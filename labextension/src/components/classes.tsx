@@ -110,6 +110,15 @@ function DeployForm(props: { model: FaasModel; info: IClassInfo }): JSX.Element 
           />
         </label>
       </div>
+      <label className="jp-faas-check">
+        <input
+          type="checkbox"
+          name="web"
+          checked={form.web}
+          onChange={e => update({ web: e.target.checked })}
+        />
+        <span>Web action: an HTTP endpoint, called without the key</span>
+      </label>
       <label>
         <span>Test arguments (JSON)</span>
         <textarea
@@ -225,6 +234,11 @@ export function BuildReport(props: { job: IBuildJob }): JSX.Element {
         <div className="jp-faas-deployed" data-testid="faas-deployed">
           <Badge kind="ok">deployed</Badge> {job.deployment.namespace}/{job.deployment.name}{' '}
           {job.deployment.version} · {job.deployment.reason}
+          {job.deployment.url ? (
+            <div className="jp-faas-doc" data-testid="faas-web-url">
+              POST <code>{job.deployment.url}.json</code>
+            </div>
+          ) : null}
         </div>
       ) : null}
       {job.error ? <ErrorBox error={job.error} /> : null}
