@@ -14,7 +14,7 @@ LABEXT_SOURCES := package.json $(wildcard labextension/src/*.ts labextension/src
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test install lint typecheck pytest labtest bench clean
+.PHONY: demo demo-serve test install lint typecheck pytest labtest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,9 +58,13 @@ test: lint typecheck labtest pytest
 demo: install
 	$(BIN)/python samples/demo.py
 
+# The demo, then its engine kept running so that the printed page URL works in a browser (Ctrl-C stops it).
+demo-serve: install
+	$(BIN)/python samples/demo.py --serve
+
 # Each benchmark prints medians and ratios against a baseline measured in the same run (README: Benchmarks).
 bench: install
-	for b in engine client build pipeline body_crop; do $(BIN)/python bench/$$b.py || exit 1; done
+	for b in engine client build pipeline web body_crop; do $(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules .cache

@@ -77,9 +77,9 @@ def _runtime_imports(capture: Capture, options: CodegenOptions) -> str:
     lines += ["import base64 as _base64", "import io as _io"]
     lines += ["import json as _json", "import re as _re"] if options.web else []
     lines += ["import sys as _sys"]
-    lines += ["import urllib.parse as _urlparse"] if options.web else []
     lines += ["import time as _time"] if options.timings else []
     lines += ["import traceback as _traceback"]
+    lines += ["import urllib.parse as _urlparse"] if options.web else []
     if options.environment:
         lines += ["", "import os as _os", ""]
         for name, value in sorted(options.environment.items()):

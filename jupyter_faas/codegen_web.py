@@ -34,7 +34,7 @@ def image_parameter(method: MethodSignature) -> str | None:
 
 
 _HELPERS = '''
-_IMAGE_PARAM = {image!r}  # where a raw image/* request body goes
+_IMAGE_PARAM = {image}  # where a raw image/* request body goes
 _SCALAR = _re.compile(r"^(-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false)$")
 
 
@@ -74,4 +74,5 @@ def _web_error(message):
 
 def web_helpers(method: MethodSignature, named: bool) -> str:
     """The helper functions, with the image parameter of ``method`` (``image`` for a dict-style one)."""
-    return _HELPERS.format(image=image_parameter(method) if named else "image")
+    name = image_parameter(method) if named else "image"
+    return _HELPERS.format(image=f'"{name}"' if name else "None")  # a parameter name: an identifier

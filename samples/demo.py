@@ -13,10 +13,12 @@ of 127.0.0.1 with its data in the output folder, and saving what the notebook pr
 
 It never reads or writes ``~/.wskprops`` and never talks to a configured OpenWhisk: the kernel gets
 ``__OW_API_HOST``/``__OW_API_KEY`` of the demo's engine and ``WSK_CONFIG_FILE`` pointing at no file.
-The engine is stopped at the end. Tests reuse ``execute`` (tests/integration/test_reference_notebook.py).
+The engine is stopped at the end, unless ``--serve`` (``make demo-serve``) keeps it running for the page
+to try the model, whose URL is printed either way. Tests reuse ``execute``
+(tests/integration/test_reference_notebook.py).
 Does not own the notebook's content, the engine or the magics.
 
-    .venv/bin/python samples/demo.py [--output DIR]
+    .venv/bin/python samples/demo.py [--output DIR] [--serve]
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,6 +117,9 @@ def _prepare(output: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="default: demo-output/")
+    parser.add_argument(
+        "--serve", action="store_true", help="keep the engine running after the notebook (the try page's URL)"
+    )
     args = parser.parse_args(argv)
     output = args.output.resolve()
     os.environ.setdefault("JUPYTER_FAAS_CACHE", str(ROOT / ".cache" / "jupyter-faas"))
@@ -132,8 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"\nThe notebook failed; the executed part is in {output / NOTEBOOK.name}\n{exc}", file=sys.stderr
         )
+        engine.stop()
         return 1
-    finally:
+    except BaseException:
+        engine.stop()
+        raise
+    if not args.serve:
         engine.stop()
 
     print(f"\nDone. Everything is in {output}/:")
@@ -144,6 +154,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'action/':<24} the action's __main__.py, zip and Dockerfile")
     print(f"  {'engine/':<24} the demo engine's store and log\n")
     print((output / "stats.md").read_text())
+    url = (output / "try-page.url").read_text().strip()
+    if not args.serve:
+        print(f"The page to try the model: {url}")
+        print("(the demo's engine is stopped now; `make demo-serve` keeps it running)")
+        return 0
+    print(f"Try the model in a browser: {url}\nThe engine runs until Ctrl-C.")
+    try:
+        while engine.alive():
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping the engine.")
+    finally:
+        engine.stop()
     return 0
 
 

@@ -4,7 +4,8 @@ set (openwhisk-cli ``commands/action.go``), and the public URL of a web action (
 * ``--web true|yes``: ``web-export: true, raw-http: false, final: true``; ``--web raw``: the same with
   ``raw-http: true``; ``--web false|no``: all three ``false``.
 * ``--web-secure true``: a random integer (below 2**53, so JavaScript reads it exactly) in
-  ``require-whisk-auth``; ``false``: the annotation removed; any other value: stored as a string.
+  ``require-whisk-auth``; ``false``: no check (wsk deletes the annotation, but an update merges
+  annotations by key, so ``false`` is what turns a stored secret off); any other value: a string.
 
 An update keeps the action's other annotations (the caller passes them in), as ``wsk`` does. What this
 module does not own: sending anything (``actions.py``).
@@ -53,7 +54,7 @@ def web_annotations(
         if secure is True or text == "true":
             merged["require-whisk-auth"] = secrets.randbelow(MAX_JS_INT) + 1
         elif secure is False or text == "false":
-            merged.pop("require-whisk-auth", None)
+            merged["require-whisk-auth"] = False  # "no check"; an update merges annotations by key
         elif not text:
             raise InvalidRequest("--web-secret is empty.", fix="Give a secret, true (a random one) or false.")
         else:

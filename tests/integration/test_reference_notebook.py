@@ -223,3 +223,18 @@ def test_the_demo_never_clears_a_folder_it_did_not_write(tmp_path: Path) -> None
     with pytest.raises(SystemExit, match="was not written by the demo"):
         _demo().main(["--output", str(mine)])
     assert (mine / "keep.txt").read_text() == "not the demo's"
+
+
+def test_the_model_is_an_http_endpoint_with_a_page_to_try_it(
+    executed: tuple[dict[str, Any], Path, EngineHandle],
+) -> None:
+    """Issue 13: the crop redeployed with --web, called with a raw image body, and the page beside it."""
+    cells, output, engine = executed
+    url = f"{engine.apihost}/api/v1/web/guest/default/smart-body-crop"
+    assert f"Web action: <code>POST {url}.json</code>" in _data(cells["web-deploy"], "text/html")
+    called = _stream(cells["web-call"])
+    assert called.startswith("200 application/json {'x': "), called
+    page = _stream(cells["page"])
+    page_url = f"{engine.apihost}/api/v1/web/guest/default/smart-body-crop-page.html"
+    assert page.startswith("200 text/html; charset=UTF-8 ") and f"Try it in a browser: {page_url}" in page
+    assert (output / "try-page.url").read_text().strip() == page_url
