@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..openwhisk.web import is_web, web_url
 from ..stats import Summary
 from .html import CSS_CLASS, esc, image_tag, table
 
@@ -25,12 +26,24 @@ def _annotation(action: Mapping[str, Any], key: str) -> Any:
 
 
 class ActionList(list[dict[str, Any]]):
-    """Action summaries as the server lists them (newest first)."""
+    """Action summaries as the server lists them (newest first); with ``apihost``, a web action's URL."""
 
-    _HEADERS = ("action", "version", "kind", "memory", "timeout", "package")
+    _BASE = ("action", "version", "kind", "memory", "timeout", "package")
+
+    def __init__(self, actions: Iterable[dict[str, Any]] = (), apihost: str | None = None) -> None:
+        super().__init__(actions)
+        self.apihost = apihost
+
+    @property
+    def _HEADERS(self) -> tuple[str, ...]:
+        return (*self._BASE, "web URL") if self._web() else self._BASE
+
+    def _web(self) -> bool:
+        return self.apihost is not None and any(is_web(a) for a in self)
 
     def _rows(self) -> list[list[str]]:
         rows = []
+        web = self._web()
         for a in self:
             limits = a.get("limits") or {}
             kind = _annotation(a, "exec") or (a.get("exec") or {}).get("kind", "")
@@ -45,6 +58,8 @@ class ActionList(list[dict[str, Any]]):
                     str(sha)[:12] if sha else "",
                 ]
             )
+            if web:
+                rows[-1].append(web_url(str(self.apihost), a) if is_web(a) else "")
         return rows
 
     def __repr__(self) -> str:

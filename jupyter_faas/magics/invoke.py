@@ -118,7 +118,8 @@ class InvokeMagics(Magics):
     def faas_actions(self, line: str) -> ActionList:
         """The deployed actions (newest first)."""
         parse_line(self.faas_actions, line)
-        return ActionList(self.session.client.actions.list(limit=200))
+        client = self.session.client
+        return ActionList(client.actions.list(limit=200), apihost=client.config.apihost)
 
     @line_magic
     @magic_arguments()

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 from IPython.core.error import UsageError
 from test_magics_shell import TestingShell, open_shell
 
@@ -265,3 +266,15 @@ def test_deploy_params_and_fire_payloads_use_the_same_parser(shell: TestingShell
     trace = shell.cell(f'%faas_fire {trigger} who="B. C." n=5')
     result = trace.trace.firings[0].record["response"]["result"]
     assert result == {"text": "hello there, B. C.", "n": 5}
+
+
+def test_a_web_deploy_shows_its_url_in_the_summary_and_the_actions_list(
+    shell: TestingShell, engine: EngineHandle
+) -> None:
+    name = f"webecho-{os.getpid()}"
+    deployed = shell.cell(ECHO.replace("{name}", name).replace("--no-test", "--no-test --web"))
+    url = f"{engine.apihost}/api/v1/web/guest/default/{name}"
+    assert deployed.url == url and f"Web action: POST {url}.json" in repr(deployed)
+    actions = shell.cell("%faas_actions")
+    assert "web URL" in repr(actions) and url in repr(actions) and url in actions._repr_html_()
+    assert requests.get(url + ".json", params={"n": "2"}, timeout=60).json() == {"echo": {"n": 2}}
