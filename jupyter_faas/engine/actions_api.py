@@ -22,6 +22,7 @@ from .invoker import Resolved, action_spec, now_ms, resolve, start_job
 from .records import public
 from .sequences import check_components, run_sequence
 from .services import Services
+from .store import Store
 from .validation import SEQUENCE, check_name, make_action, parse_put, update_action
 
 __all__ = ["ActionHandler", "ActionsListHandler", "action_spec", "invoke", "start_sequence"]
@@ -41,6 +42,14 @@ def _summary(action: dict[str, Any]) -> dict[str, Any]:
         "exec": {"binary": action["exec"].get("binary", False)},
         "updated": action["updated"],
     }
+
+
+def _with_code(store: Store, path: str, action: dict[str, Any]) -> dict[str, Any]:
+    """The document as upstream answers it, ``exec.code`` included (the store keeps code apart)."""
+    code = store.action_code(path)
+    if not code:
+        return action
+    return {**action, "exec": {**action["exec"], "code": code}}
 
 
 class ActionsListHandler(ApiHandler):
@@ -101,24 +110,27 @@ class ActionHandler(ApiHandler):
             check_components(self.services, path, put.exec["components"])
         now = now_ms()
         doc = update_action(old, put, overwrite, now) if old else make_action(entity_ns, name, put, now)
-        store.put_action(path, doc)
-        self.reply(doc)
+        kept = old is not None and put.exec is None  # the stored code stays the action's code
+        store.put_action(path, doc, keep_code=kept)
+        self.reply(_with_code(store, path, doc) if kept else doc)
 
     def get(self, ns: str, first: str, second: str | None = None) -> None:
         _, _, path = self._resolve(ns, first, second)
-        code = parse_bool(self, "code", True)
-        action = self._existing(path).action
-        if not code:
-            action = {**action, "exec": {k: v for k, v in action["exec"].items() if k != "code"}}
+        resolved = self._existing(path)
+        action = resolved.action
+        if parse_bool(self, "code", True):
+            action = _with_code(self.services.store, resolved.path, action)
         self.reply(action)
 
     def delete(self, ns: str, first: str, second: str | None = None) -> None:
         entity_ns, _, path = self._resolve(ns, first, second)
         self._not_on_binding(entity_ns)
-        action = self.services.store.get_action(path)
+        store = self.services.store
+        action = store.get_action(path)
         if action is None:
             raise NotFound(msg.RESOURCE_NOT_FOUND)
-        self.services.store.delete_action(path)
+        action = _with_code(store, path, action)
+        store.delete_action(path)
         self.reply(action)
 
     async def post(self, ns: str, first: str, second: str | None = None) -> None:

@@ -12,7 +12,7 @@ import re
 from ..errors import InvalidRequest, NotFound
 from . import messages as msg
 from .base import LONG_MAX, LONG_MIN, ApiHandler, parse_bool, parse_skip_limit
-from .records import public, summary
+from .records import public
 from .validation import check_name
 
 __all__ = ["ActivationHandler", "ActivationsListHandler"]
@@ -47,7 +47,7 @@ class ActivationsListHandler(ApiHandler):
         records = store.list_activations(
             namespace, name=name, since=since, upto=upto, skip=skip, limit=limit, docs=docs
         )
-        self.reply([public(r) for r in records] if docs else [summary(r) for r in records])
+        self.reply([public(r) for r in records] if docs else records)  # summaries unless docs
 
     def _name(self) -> str | None:
         """The ``name`` filter: ``name`` or ``package/name`` (stringToRestrictedEntityPath)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +63,9 @@ def _values(parameters: list[dict[str, Any]]) -> dict[str, Any]:
 _spec_cache: dict[str, ActionSpec] = {}
 
 
-def action_spec(action: dict[str, Any], path: str) -> ActionSpec:
+def action_spec(
+    action: dict[str, Any], path: str, code_source: Callable[[], str] | None = None
+) -> ActionSpec:
     """The runtime's view of one revision; ``updated`` in the key makes every update run cold."""
     key = f"{path}@{action['version']}#{action['updated']}"
     spec = _spec_cache.get(key)
@@ -75,6 +78,7 @@ def action_spec(action: dict[str, Any], path: str) -> ActionSpec:
             key=key,
             kind=exec_["kind"],
             code=exec_.get("code", ""),
+            code_source=code_source,  # read at a cold start: the engine holds no code in memory
             binary=bool(exec_.get("binary")),
             main=exec_.get("main") or "main",
             image=exec_.get("image"),
@@ -118,7 +122,9 @@ def start_job(
         transaction_id=uuid.uuid4().hex,  # __OW_TRANSACTION_ID, as the controller's TransactionId
         init_env=init_env,
     )
-    job = Job(action, action_spec(action, resolved.path), request, user_ns, now_ms())
+    store, path = services.store, resolved.path
+    spec = action_spec(action, path, lambda: store.action_code(path))
+    job = Job(action, spec, request, user_ns, now_ms())
     job.cause = cause
     services.scheduler.admit(job, blocking=blocking, throttle=throttle)
     return job

@@ -1,12 +1,15 @@
-"""The engine's SQLite store: actions (with their code), triggers, rules and packages, activation records and
+"""The engine's SQLite store: actions, their code, triggers, rules and packages, activation records and
 their logs.
 
 One connection in WAL mode (``synchronous=NORMAL``) behind one lock, so the event loop and the scheduler's
 worker threads share it safely; statements are cached by sqlite3. An activation is written twice: a
 ``pending`` row when it is accepted, and the record when it ends, so an activation in flight when the
-engine dies is found and closed at the next start (``recover``). Action documents are cached in memory
-(the engine is the only writer). What this module does not own: the record's shape (``records.py``) or
-any HTTP (``routes.py``).
+engine dies is found and closed at the next start (``recover``). Activations, their logs and their
+expiry are ``ActivationRows``' (``activation_rows.py``), on the same connection. Action documents are
+cached in memory without their code (the engine is the only writer); the code (up to 48 MB an action)
+stays in the ``action_code`` table and is read only by ``action_code``: a GET with code, and a
+container's cold start. So the engine's memory does not grow with what is deployed.
+What this module does not own: the record's shape (``records.py``) or any HTTP (``routes.py``).
 """
 
 from __future__ import annotations
@@ -14,17 +17,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-# The most a docs=true page of activations holds (records and their logs, as stored).
-DOCS_PAGE_BYTES = 16 * 1024 * 1024
+from .activation_rows import DOCS_PAGE_BYTES, ActivationRows
 
 __all__ = ["DOCS_PAGE_BYTES", "Store"]
-
-# The most a docs=true page of activations holds (records and their logs, as stored).
-DOCS_PAGE_BYTES = 16 * 1024 * 1024
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS actions (
@@ -40,7 +38,8 @@ CREATE TABLE IF NOT EXISTS activations (
     name TEXT NOT NULL,             -- "name" or "pkg/name": what the list's name filter matches
     start INTEGER NOT NULL,
     pending INTEGER NOT NULL,       -- 1 while in flight: not visible to GET
-    doc TEXT NOT NULL               -- the record without logs (pending: what recovery needs)
+    doc TEXT NOT NULL,              -- the record without logs (pending: what recovery needs)
+    summary TEXT                    -- what the list shows (records.summary): no result to parse
 );
 CREATE INDEX IF NOT EXISTS activations_by_start ON activations (namespace, pending, start DESC);
 CREATE TABLE IF NOT EXISTS entities (
@@ -52,6 +51,10 @@ CREATE TABLE IF NOT EXISTS entities (
     PRIMARY KEY (collection, path)
 );
 CREATE INDEX IF NOT EXISTS entities_by_ns ON entities (collection, namespace, updated DESC);
+CREATE TABLE IF NOT EXISTS action_code (
+    path TEXT PRIMARY KEY,          -- as actions.path
+    code TEXT NOT NULL              -- exec.code: source, or a base64 zip
+);
 CREATE TABLE IF NOT EXISTS logs (
     id TEXT PRIMARY KEY,
     lines TEXT NOT NULL
@@ -59,7 +62,7 @@ CREATE TABLE IF NOT EXISTS logs (
 """
 
 
-class Store:
+class Store(ActivationRows):
     """Actions and activations in ``<data_dir>/engine.db``."""
 
     def __init__(self, data_dir: Path) -> None:
@@ -69,11 +72,31 @@ class Store:
         )
         self._lock = threading.Lock()
         self._actions: dict[str, dict[str, Any]] = {}
+        self._path = data_dir / "engine.db"
         with self._lock:
+            self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # a new database: expired pages go back
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA locking_mode=EXCLUSIVE")  # one engine per data directory
             self._db.executescript(_SCHEMA)
+            self._move_code_out()
+            columns = {r[1] for r in self._db.execute("PRAGMA table_info(activations)")}
+            if "summary" not in columns:  # a store from before the list's own column
+                self._db.execute("ALTER TABLE activations ADD COLUMN summary TEXT")
+
+    def _move_code_out(self) -> None:
+        """A store written before ``action_code`` existed: move each action's code there (once)."""
+        found = "SELECT path, doc FROM actions WHERE json_extract(doc, '$.exec.code') IS NOT NULL"
+        rows = self._db.execute(found).fetchall()
+        for path, text in rows:
+            doc = json.loads(text)
+            code = doc["exec"].pop("code", None)
+            if code is None:
+                continue
+            self._db.execute("BEGIN")
+            self._db.execute("INSERT OR REPLACE INTO action_code (path, code) VALUES (?, ?)", (path, code))
+            self._db.execute("UPDATE actions SET doc = ? WHERE path = ?", (json.dumps(doc), path))
+            self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -81,6 +104,7 @@ class Store:
 
     # actions ---------------------------------------------------------------------------------------------
     def get_action(self, path: str) -> dict[str, Any] | None:
+        """The action's document without ``exec.code`` (``action_code`` reads it)."""
         cached = self._actions.get(path)
         if cached is not None:
             return cached
@@ -92,17 +116,41 @@ class Store:
         self._actions[path] = doc
         return doc
 
-    def put_action(self, path: str, doc: dict[str, Any]) -> None:
+    def action_code(self, path: str) -> str:
+        """The action's ``exec.code`` ("" for one without code: a sequence, an image)."""
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO actions (path, namespace, updated, doc) VALUES (?, ?, ?, ?)",
-                (path, doc["namespace"], doc["updated"], json.dumps(doc)),
-            )
-            self._actions[path] = doc
+            row = self._db.execute("SELECT code FROM action_code WHERE path = ?", (path,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def put_action(self, path: str, doc: dict[str, Any], *, keep_code: bool = False) -> None:
+        """Store ``doc``: its ``exec.code`` goes to ``action_code`` (``keep_code``: an update that sent no
+        exec keeps the stored code); an exec without code removes any."""
+        exec_ = dict(doc["exec"])
+        code = exec_.pop("code", None)
+        stored = {**doc, "exec": exec_}
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO actions (path, namespace, updated, doc) VALUES (?, ?, ?, ?)",
+                    (path, doc["namespace"], doc["updated"], json.dumps(stored)),
+                )
+                if code is not None:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO action_code (path, code) VALUES (?, ?)", (path, code)
+                    )
+                elif not keep_code:
+                    self._db.execute("DELETE FROM action_code WHERE path = ?", (path,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._actions[path] = stored
 
     def delete_action(self, path: str) -> None:
         with self._lock:
             self._db.execute("DELETE FROM actions WHERE path = ?", (path,))
+            self._db.execute("DELETE FROM action_code WHERE path = ?", (path,))
             self._actions.pop(path, None)
 
     def list_actions(self, namespace: str, skip: int, limit: int) -> list[dict[str, Any]]:
@@ -161,136 +209,6 @@ class Store:
             ).fetchone()
         return max(0, int(n) - skip)
 
-    # activations -----------------------------------------------------------------------------------------
-    def add_pending(
-        self, activation_id: str, namespace: str, name: str, start: int, doc: dict[str, Any]
-    ) -> None:
-        """Mark an activation in flight (a no-op when its record, or its mark, is already there)."""
-        with self._lock:
-            self._db.execute(
-                "INSERT OR IGNORE INTO activations (id, namespace, name, start, pending, doc) "
-                "VALUES (?, ?, ?, ?, 1, ?)",
-                (activation_id, namespace, name, start, json.dumps(doc)),
-            )
-
-    def finish(self, record: dict[str, Any], logs: list[str], name: str) -> None:
-        """Store the record (over its pending mark, if written yet) and its logs, in one transaction.
-
-        ``name`` is what the list's name filter matches (``name`` or ``pkg/name``). The mark is updated in
-        place (a REPLACE would delete and re-insert the row and its index entries); no logs need no row
-        (an activation is finished once, and readers take a missing row as no logs).
-        """
-        doc = json.dumps({k: v for k, v in record.items() if k != "logs"})
-        aid = record["activationId"]
-        row = (record["namespace"], name, record["start"], doc, aid)
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                updated = self._db.execute(
-                    "UPDATE activations SET namespace = ?, name = ?, start = ?, pending = 0, doc = ? "
-                    "WHERE id = ?",
-                    row,
-                ).rowcount
-                if not updated:
-                    self._db.execute(
-                        "INSERT INTO activations (namespace, name, start, pending, doc, id) "
-                        "VALUES (?, ?, ?, 0, ?, ?)",
-                        row,
-                    )
-                if logs:
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO logs (id, lines) VALUES (?, ?)", (aid, json.dumps(logs))
-                    )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-
-    def pending(self) -> list[tuple[str, str, dict[str, Any]]]:
-        """Activations marked in flight and never finished: (id, filter name, pending doc)."""
-        with self._lock:
-            rows = self._db.execute("SELECT id, name, doc FROM activations WHERE pending = 1").fetchall()
-        return [(r[0], r[1], json.loads(r[2])) for r in rows]
-
-    def get_activation(
-        self, activation_id: str, namespace: str, *, with_logs: bool = True
-    ) -> dict[str, Any] | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT doc FROM activations WHERE id = ? AND namespace = ? AND pending = 0",
-                (activation_id, namespace),
-            ).fetchone()
-            lines = None
-            if row is not None and with_logs:
-                lines = self._db.execute("SELECT lines FROM logs WHERE id = ?", (activation_id,)).fetchone()
-        if row is None:
-            return None
-        record: dict[str, Any] = json.loads(row[0])
-        record["logs"] = json.loads(lines[0]) if lines else []
-        return record
-
-    def list_activations(
-        self,
-        namespace: str,
-        *,
-        name: str | None,
-        since: int | None,
-        upto: int | None,
-        skip: int,
-        limit: int,
-        docs: bool,
-    ) -> list[dict[str, Any]]:
-        """Newest first. With ``docs`` (whole records, logs included) a page ends early once it holds
-        ``DOCS_PAGE_BYTES`` (always at least one record): 200 records of 1 MB results and 10 MB logs would
-        otherwise be one 2 GB answer. A client pages on with ``skip`` or ``upto`` as usual."""
-        where, args = _filters(namespace, name, since, upto)
-        out: list[dict[str, Any]] = []
-        size = 0
-        with self._lock:
-            cursor = self._db.execute(
-                f"SELECT id, doc FROM activations WHERE {where} "
-                "ORDER BY start DESC, rowid DESC LIMIT ? OFFSET ?",
-                (*args, limit, skip),
-            )
-            for aid, doc in cursor:
-                record = json.loads(doc)
-                if docs:
-                    row = self._db.execute("SELECT lines FROM logs WHERE id = ?", (aid,)).fetchone()
-                    record["logs"] = json.loads(row[0]) if row else []
-                    size += len(doc) + (len(row[0]) if row else 0)
-                    if out and size > DOCS_PAGE_BYTES:
-                        break
-                out.append(record)
-            cursor.close()
-        return out
-
-    def count_activations(
-        self, namespace: str, *, name: str | None, since: int | None, upto: int | None, skip: int
-    ) -> int:
-        where, args = _filters(namespace, name, since, upto)
-        with self._lock:
-            (n,) = self._db.execute(f"SELECT COUNT(*) FROM activations WHERE {where}", args).fetchone()
-        return max(0, int(n) - skip)
-
-    def activation_ids(self) -> Iterable[str]:
-        with self._lock:
-            return [r[0] for r in self._db.execute("SELECT id FROM activations WHERE pending = 0")]
-
 
 def _like_prefix(namespace: str) -> str:
     return namespace.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
-
-
-def _filters(namespace: str, name: str | None, since: int | None, upto: int | None) -> tuple[str, list[Any]]:
-    where = ["namespace = ?", "pending = 0"]
-    args: list[Any] = [namespace]
-    if name:
-        where.append("name = ?")
-        args.append(name)
-    if since is not None:
-        where.append("start >= ?")
-        args.append(since)
-    if upto is not None:
-        where.append("start <= ?")
-        args.append(upto)
-    return " AND ".join(where), args

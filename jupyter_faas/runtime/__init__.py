@@ -31,6 +31,7 @@ extraction), ``messages.py`` (upstream's words).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,7 @@ class ActionSpec:
 
     key: str  # identity of the revision, e.g. "guest/pkg/name@0.0.3"; reuse only within a key
     kind: str  # "python:3.10" | "python:3.11" | "python:default" | "blackbox"
-    code: str  # Python source, or a base64 zip when binary
+    code: str  # Python source, or a base64 zip when binary ("" when ``code_source`` reads it)
     binary: bool = False
     main: str = "main"
     image: str | None = None  # for kind "blackbox"
@@ -51,6 +52,13 @@ class ActionSpec:
     timeout_ms: int = 60_000
     logs_mb: int = 10
     env: dict[str, str] = field(default_factory=dict)  # extra environment given at init
+    # Where the code is read from at a cold start, when it is not held here (the engine keeps it on disk,
+    # so that its memory does not grow with what is deployed).
+    code_source: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+    def source(self) -> str:
+        """The code: ``code``, or what ``code_source`` reads now."""
+        return self.code if self.code or self.code_source is None else self.code_source()
 
 
 @dataclass(frozen=True)

@@ -172,16 +172,18 @@ class Runtime:
         """Place the action's code (a zip: the revision's one unpacked copy, made now if needed, inside the
         init's time limit), then initialise the container with the time that is left. Its environment is
         upstream's ``initEnv ++ owEnv``: the init parameters, then the ``__OW_*`` values (which win)."""
-        if not spec.code:
+        if not spec.code and spec.code_source is None:
             return Exchange(2, {"error": msg.NO_CODE})
         started = time.monotonic()
+        deadline = started + spec.timeout_ms / 1000
         try:
             if spec.binary:
-                self._revisions.place(
-                    spec.key, spec.code, container.action_dir, started + spec.timeout_ms / 1000
-                )
+                self._revisions.place(spec.key, spec.code or spec.source, container.action_dir, deadline)
             else:
-                (container.action_dir / "main__.py").write_text(spec.code, encoding="utf-8")
+                code = spec.source()
+                if not code:
+                    return Exchange(2, {"error": msg.NO_CODE})
+                (container.action_dir / "main__.py").write_text(code, encoding="utf-8")
         except ExtractionTimeout:
             return Exchange(2, {"error": msg.timed_out(spec.timeout_ms, True)}, timeout=True, fatal=True)
         except (ActionError, OSError) as exc:

@@ -20,6 +20,7 @@ import shutil
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ActionError
@@ -38,14 +39,16 @@ class Revisions:
         self._locks: dict[str, threading.Lock] = {}
         self._ready: OrderedDict[str, Path] = OrderedDict()
 
-    def place(self, key: str, code: str, target: Path, deadline: float) -> None:
-        """Fill ``target`` with revision ``key``'s files (``code``: the base64 zip), extracting it first if
-        no copy is kept. Raises ``ActionError`` (``ExtractionTimeout`` past ``deadline``)."""
+    def place(self, key: str, code: str | Callable[[], str], target: Path, deadline: float) -> None:
+        """Fill ``target`` with revision ``key``'s files (``code``: the base64 zip, or what reads it, then
+        only when no copy is kept), extracting it first if needed. Raises ``ActionError``
+        (``ExtractionTimeout`` past ``deadline``)."""
         source = self._unpacked(key, code, deadline)
         _link_tree(source, target)
 
-    def _unpacked(self, key: str, code: str, deadline: float) -> Path:
-        name = hashlib.sha256(f"{key}\0{len(code)}".encode()).hexdigest()[:24]
+    def _unpacked(self, key: str, code: str | Callable[[], str], deadline: float) -> Path:
+        tag = f"{key}\0{len(code)}" if isinstance(code, str) else key  # a read code's key names its revision
+        name = hashlib.sha256(tag.encode()).hexdigest()[:24]
         with self._lock:
             lock = self._locks.setdefault(name, threading.Lock())
         with lock:  # two cold starts of one revision: the second waits for the first's copy
@@ -54,8 +57,11 @@ class Revisions:
                 if ready is not None:
                     self._ready.move_to_end(name)
                     return ready
+            text = code if isinstance(code, str) else code()
+            if not text:
+                raise ActionError("The action's code is gone (deleted while it started).")
             try:
-                data = base64.b64decode(code, validate=False)
+                data = base64.b64decode(text, validate=False)
             except (binascii.Error, ValueError) as exc:
                 raise ActionError(f"cannot decode the request: {exc}") from exc
             partial = self.folder / f".{name}.{time.monotonic_ns()}"
