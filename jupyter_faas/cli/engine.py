@@ -54,6 +54,12 @@ def _run(args: argparse.Namespace) -> int:
         print(
             f"engine pid {state['pid']} listening on http://{state['host']}:{state['port']}, accepting {key}"
         )
+        store = state.get("store")
+        if store:  # written by the engine after each retention sweep
+            print(
+                f"store: {store['actions']} actions, {store['activations']} activations, "
+                f"{store['db_bytes'] / 1e6:.1f} MB on disk ({data_dir / 'engine.db'})"
+            )
         return 0
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: the engine will accept connections from other machines on {args.host}")

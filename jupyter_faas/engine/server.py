@@ -31,12 +31,13 @@ from tornado.ioloop import PeriodicCallback
 from tornado.netutil import bind_sockets
 
 from ..contract import DEFAULT_PORT, KINDS
-from ..errors import EngineError
+from ..errors import EngineError, FaasError
 from .app import make_app
 from .browser import BrowserGuard
 from .keys import GUEST, resolve_auth, secure_dir
 from .ownership import process_start_time
 from .records import lost_record
+from .retention import DEFAULT_AGE, DEFAULT_EVERY_S, DEFAULT_LIMIT, Retention, parse_age
 from .scheduler import RuntimeLike, Scheduler
 from .services import Services
 from .store import Store
@@ -101,6 +102,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers", type=int, default=None, help="threads running actions (default: the limit, at most 64)"
     )
+    parser.add_argument(
+        "--activation-retention",
+        default=DEFAULT_AGE,
+        type=_age,
+        metavar="AGE",
+        help=f"how long activations and their logs are kept: 7d, 12h, 30m, 90s; 0: for ever ({DEFAULT_AGE})",
+    )
+    parser.add_argument(
+        "--activation-limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"at most this many activations are kept, the newest (default {DEFAULT_LIMIT}; 0: no limit)",
+    )
+    parser.add_argument(
+        "--retention-every",
+        type=float,
+        default=DEFAULT_EVERY_S,
+        metavar="SECONDS",
+        help=f"how often expired activations are deleted (default {DEFAULT_EVERY_S:.0f})",
+    )
+
+
+def _age(text: str) -> str:
+    """argparse's check of an age (``parse_age``): refused at once, with the reason."""
+    try:
+        parse_age(text)
+    except FaasError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    return text
 
 
 def configure_logging() -> None:
@@ -191,6 +222,18 @@ async def serve(args: argparse.Namespace) -> None:
             "started": process_start_time(os.getpid()),
         },
     )
+    info = json.loads(state.read_text())
+
+    def report(sizes: dict[str, Any]) -> None:  # the retention thread's counts, for engine --status
+        _write_state(state, {**info, "store": sizes})
+
+    retention = Retention(
+        store,
+        parse_age(args.activation_retention),
+        args.activation_limit or None,
+        args.retention_every,
+        report,
+    ).start()
     log.info(
         "engine listening on %s:%d (data %s, concurrency limit %d)",
         host,
@@ -209,6 +252,7 @@ async def serve(args: argparse.Namespace) -> None:
         await stop.wait()
     finally:
         server.stop()
+        retention.set()
         scheduler.shutdown()  # first: what the runtime's shutdown interrupts stays pending
         shutdown = getattr(runtime, "shutdown", None)
         if shutdown is not None:
