@@ -164,7 +164,8 @@ class ActivationRows:
                 extra -= n
         if deleted:
             with self._lock:
-                self._db.execute("PRAGMA incremental_vacuum")
+                self._db.executescript("PRAGMA incremental_vacuum;")  # stepped to the end: every free page
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # the file shrinks now
         return deleted
 
     def _delete_oldest(self, batch: int, condition: str, args: tuple[Any, ...]) -> int:
