@@ -163,9 +163,12 @@ def _annotation(record: dict[str, Any], key: str) -> Any:
     return next((a["value"] for a in record.get("annotations", []) if a["key"] == key), None)
 
 
-def measure_engine(work: Path, cold_runs: int, warm_runs: int) -> dict[str, Any]:
-    """Build the notebook's action, deploy it to a fresh engine, and time cold and warm activations."""
+def measure_engine(work: Path, cold_runs: int, warm_runs: int, template: bool = True) -> dict[str, Any]:
+    """Build the notebook's action, deploy it to a fresh engine, and time cold and warm activations.
+    ``template``: containers forked from the environment's zygote (after one untimed cold start, which
+    starts it), else exec'd as without one (``JUPYTER_FAAS_ZYGOTE=0``)."""
     from body_crop import ensure_model_files
+    from template import wait_for_template
 
     from jupyter_faas.build import BuildOptions, build, deploy
     from jupyter_faas.config import Config
@@ -173,7 +176,7 @@ def measure_engine(work: Path, cold_runs: int, warm_runs: int) -> dict[str, Any]
     from jupyter_faas.openwhisk import Client
 
     folder = work / "notebook"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for name in ("smart_body_crop.ipynb", "image_input.py", "pose_model.py"):
         shutil.copyfile(NOTEBOOKS / name, folder / name)
     ensure_model_files(str(folder / "models"))
@@ -182,14 +185,16 @@ def measure_engine(work: Path, cold_runs: int, warm_runs: int) -> dict[str, Any]
         BuildOptions("SmartBodyCrop", name="bench-body-crop", memory=256, output=work / "build"),
     )
     params = {"image": _astronaut_param(), "upper": "eyes", "lower": "hips"}
-    engine = start(port=0, data_dir=work / "engine")
+    engine = start(port=0, data_dir=work / "engine", env={"JUPYTER_FAAS_ZYGOTE": "1" if template else "0"})
     try:
         with Client(Config(apihost=engine.apihost, auth=engine.auth)) as ow:
             deploy(built, ow)
+            ow.actions.invoke("bench-body-crop", params, blocking=True)  # untimed: the first cold start
+            if template:
+                wait_for_template(engine.pid)
             colds: list[dict[str, float]] = []
             for run in range(cold_runs):
-                if run:  # a new version: its first activation is cold, as on OpenWhisk
-                    ow.actions.update("bench-body-crop", annotations={"bench/run": run})
+                ow.actions.update("bench-body-crop", annotations={"bench/run": run})  # a new version: cold
                 started = time.perf_counter()
                 record = ow.actions.invoke("bench-body-crop", params, blocking=True)
                 wall = (time.perf_counter() - started) * 1000
@@ -254,6 +259,24 @@ def print_engine(measured: dict[str, Any], in_notebook_ms: float | None) -> None
     print(f"Ratio talk / this run: cold {45000 / cold_wall:.0f}x (45 s), warm {5000 / warm_p50:.0f}x (5 s)")
 
 
+def print_cold(template: dict[str, Any], exec_run: dict[str, Any], fresh: list[dict[str, float]]) -> None:
+    """Cold start from the zygote's template beside exec'd containers and a bare fresh process, one run."""
+    floor = statistics.median(f["wall_ms"] for f in fresh)
+    print("\n### Cold start: from the template, without it, and the floor of a fresh process (one run)\n")
+    print("| path | cold activation, invoke to result (median) | initTime (median) | ratio to fresh |")
+    print("|---|---|---|---|")
+    print(
+        f"| fresh process: import + load + first predict (median, {len(fresh)}) | {floor:.0f} ms | | 1.00x |"
+    )
+    for label, run in (
+        ("exec'd container (JUPYTER_FAAS_ZYGOTE=0)", exec_run),
+        ("forked from the zygote", template),
+    ):
+        wall = statistics.median(c["wall"] for c in run["cold"])
+        init = statistics.median(c["init"] for c in run["cold"])
+        print(f"| {label} | {wall:.0f} ms | {init:.0f} ms | {wall / floor:.2f}x |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="timed runs per photo (default 30)")
@@ -275,7 +298,14 @@ def main() -> None:
     if not args.model_only:
         with tempfile.TemporaryDirectory(prefix="bench-body-crop-") as work:
             in_notebook = measure_in_notebook(Path(work) / "models", args.runs, args.warmup)
-            print_engine(measure_engine(Path(work), args.cold, args.warm), in_notebook)
+            fresh = [
+                measure_fresh_process(str(Path(work) / "models"), str(PHOTOS / "astronaut.png"))
+                for _ in range(args.fresh)
+            ]
+            exec_run = measure_engine(Path(work) / "exec", args.cold, 3, template=False)
+            measured = measure_engine(Path(work) / "template", args.cold, args.warm)
+            print_engine(measured, in_notebook)
+            print_cold(measured, exec_run, fresh)
 
 
 def measure_in_notebook(models: Path, runs: int, warmup: int) -> float:

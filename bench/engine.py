@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from template import wait_for_template
+
 from jupyter_faas.engine import EngineHandle, start
 
 NOOP = "def main(args):\n    return {}\n"
@@ -136,6 +138,27 @@ def cold_starts(engine: EngineHandle, headers: dict[str, str], n: int) -> tuple[
     return total, init
 
 
+def cold_without_template(n: int) -> list[float]:
+    """The same cold starts on an engine whose containers are exec'd (``JUPYTER_FAAS_ZYGOTE=0``)."""
+    with (
+        tempfile.TemporaryDirectory() as data,
+        start(data_dir=data, env={"JUPYTER_FAAS_ZYGOTE": "0"}) as engine,
+    ):
+        token = base64.b64encode(engine.auth.encode()).decode()
+        headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
+        return cold_starts(engine, headers, n)[0]
+
+
+def bare_spawn(n: int) -> list[float]:
+    """The floor of a container that execs: start an interpreter that does nothing, and wait for it."""
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-I", "-S", "-c", "pass"], check=True)
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=2000, help="sequential warm calls (latency)")
@@ -150,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         token = base64.b64encode(engine.auth.encode()).decode()
         headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
         try:
+            cold_starts(engine, headers, 1)  # untimed: starts the kind's zygote
+            wait_for_template(engine.pid)
             cold_total, cold_init = cold_starts(engine, headers, args.cold)
             engine_path = "/api/v1/namespaces/_/actions/noop?blocking=true&result=true"
 
@@ -173,7 +198,16 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             baseline.kill()
             baseline.wait()
+    exec_cold, spawn = cold_without_template(args.cold), bare_spawn(args.cold)
     print(_table(rows, cold_total, cold_init, args))
+    floor = statistics.median(spawn)
+    print("\n| no-op cold start | median ms | ratio to a bare interpreter spawn |")
+    print("|---|---:|---:|")
+    print(f"| bare interpreter spawn (`python -I -S -c pass`) | {floor:.1f} | 1.00x |")
+    print(f"| exec'd container (JUPYTER_FAAS_ZYGOTE=0), blocking invoke | {statistics.median(exec_cold):.1f} "
+          f"| {statistics.median(exec_cold) / floor:.2f}x |")  # fmt: skip
+    print(f"| forked from the zygote, blocking invoke | {statistics.median(cold_total):.1f} "
+          f"| {statistics.median(cold_total) / floor:.2f}x |")  # fmt: skip
     return 0
 
 

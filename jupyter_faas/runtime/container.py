@@ -31,6 +31,7 @@ from .answers import Exchange, read_init_answer, read_run_answer
 from .limits import MemoryGuard, make_guard
 from .logs import LogCollector, format_log_line
 from .processes import TAG_VARIABLE, kill_tagged, kill_tree, record_launcher
+from .zygote import Forked, Zygote
 
 __all__ = ["Container", "Exchange", "LogCollector", "Talk", "format_log_line"]
 
@@ -69,10 +70,17 @@ class Container:
     """One launcher process. Not thread-safe: one caller at a time."""
 
     def __init__(
-        self, python: Path, folder: Path, env: dict[str, str], lifeline: int | None = None, tag: str = ""
+        self,
+        python: Path,
+        folder: Path,
+        env: dict[str, str],
+        lifeline: int | None = None,
+        tag: str = "",
+        zygote: Zygote | None = None,
     ) -> None:
         """``lifeline``: the read end of the engine's lifeline pipe; ``tag``: the engine's container tag
-        (``processes.py``), to which this container adds its id."""
+        (``processes.py``), to which this container adds its id; ``zygote``: forks the launcher (its
+        environment's packages already imported) instead of starting the interpreter anew."""
         self.id = next(_IDS)
         self.python = python
         self.folder = folder
@@ -84,19 +92,10 @@ class Container:
         argv = [str(python), "-I", LAUNCHER, str(w3)]
         if lifeline is not None:
             argv.append(str(lifeline))
+        child_env = {**env, "HOME": str(folder), TAG_VARIABLE: self.tag}
+        self.proc: subprocess.Popen[bytes] | Forked
         try:
-            self.proc = subprocess.Popen(
-                argv,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                pass_fds=(w3,) if lifeline is None else (w3, lifeline),
-                cwd=str(self.action_dir),
-                env={**env, "HOME": str(folder), TAG_VARIABLE: self.tag},
-                start_new_session=True,
-                bufsize=0,
-                preexec_fn=self.guard.preexec(),
-            )
+            self.proc = self._launch(zygote, argv, child_env, w3, lifeline)
         except BaseException:
             os.close(r3)
             os.close(w3)
@@ -120,6 +119,27 @@ class Container:
         self.dead = False
         self.last_used = time.monotonic()
         self.memory_peak: int | None = None
+
+    def _launch(
+        self, zygote: Zygote | None, argv: list[str], env: dict[str, str], answer: int, lifeline: int | None
+    ) -> subprocess.Popen[bytes] | Forked:
+        """The launcher: forked by the environment's zygote if there is one (and it can), else exec'd."""
+        if zygote is not None:
+            with contextlib.suppress(OSError):  # a zygote that failed: this container starts as before
+                join = self.guard.join_fd()
+                return zygote.fork(env, self.action_dir, answer=answer, lifeline=lifeline, join=join)
+        return subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=(answer,) if lifeline is None else (answer, lifeline),
+            cwd=str(self.action_dir),
+            env=env,
+            start_new_session=True,
+            bufsize=0,
+            preexec_fn=self.guard.preexec(),
+        )
 
     # -- exchanges ---------------------------------------------------------------------------------
 
@@ -332,6 +352,8 @@ class Container:
         if self.dead:
             return
         self.dead = True
+        if isinstance(self.proc, Forked):
+            self.proc.mark_killed()
         if self.proc.poll() is None:
             kill_tree(self.proc.pid)
         for target in (-self.proc.pid, self.proc.pid):

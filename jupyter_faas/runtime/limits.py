@@ -119,6 +119,10 @@ class MemoryGuard:
         """What the child runs between fork and exec to join the guard itself, if anything."""
         return None
 
+    def join_fd(self) -> int | None:
+        """An fd a forked child writes "0" to, to join the guard itself (``preexec``'s, for a zygote)."""
+        return None
+
     def set_limit(self, limit_bytes: int) -> None:
         self.limit = limit_bytes
 
@@ -187,6 +191,9 @@ class CgroupMemory(MemoryGuard):
             return None  # attach() writes the pid afterwards
         self._procs_fd = fd
         return lambda: _join(fd)
+
+    def join_fd(self) -> int | None:
+        return self._procs_fd if self.preexec() is not None else None
 
     def attach(self, pid: int) -> None:
         self.pid = pid

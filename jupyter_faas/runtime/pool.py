@@ -3,7 +3,9 @@
 A run takes an idle container of its ``spec.key`` (warm) or gets none (cold: the runtime initialises a
 stem cell or a fresh process). After success or an application error the container goes back idle; after
 a developer error it is destroyed. Idle containers are reaped after ``idle_timeout_s``; one stem cell per
-interpreter is kept ready (as OpenWhisk prewarms), so a cold start pays only the init. One background
+interpreter is kept ready (as OpenWhisk prewarms), so a cold start pays only the init; on Linux each
+interpreter's processes are forked by its zygote (``zygote.py``), which has already imported the
+environment's own packages, so that init does not import them again. One background
 thread does the slow work (spawning stem cells, reaping, removing folders); the hot path only takes a
 lock, so worker threads and an event loop may call it alike. What this module does not own: what a
 container does (``container.py``), outcomes (``runtime.py``).
@@ -20,7 +22,8 @@ from pathlib import Path
 
 from .container import Container
 from .environments import Environment
-from .processes import Lifeline, engine_tag, sweep
+from .processes import TAG_VARIABLE, Lifeline, engine_tag, sweep
+from .zygote import MODULES_VARIABLE, Zygote, zygotes_enabled
 
 __all__ = ["MAX_STEMS", "Pool", "clean_env"]
 
@@ -50,8 +53,15 @@ def _remove_stale_folders(folder: Path) -> None:
 
 class Pool:
     def __init__(
-        self, work_dir: Path, idle_timeout_s: float, prewarm: bool = True, max_idle: int = 64
+        self,
+        work_dir: Path,
+        idle_timeout_s: float,
+        prewarm: bool = True,
+        max_idle: int = 64,
+        zygotes: bool | None = None,
     ) -> None:
+        """``zygotes``: fork containers from a zygote per interpreter (default: on Linux, unless
+        ``JUPYTER_FAAS_ZYGOTE=0``)."""
         self.folder = work_dir / "containers"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.tag = engine_tag(work_dir)
@@ -71,6 +81,9 @@ class Pool:
         self._trash: list[Container] = []
         self._live: set[Container] = set()  # every process not yet destroyed, busy ones included
         self._closed = False
+        self.use_zygotes = zygotes_enabled() if zygotes is None else zygotes
+        self._zygotes: dict[Path, Zygote | None] = {}  # None: it failed to start, containers exec
+        self._zygote_lock = threading.Lock()
         self._thread = threading.Thread(target=self._maintain, name="jupyter-faas-pool", daemon=True)
         self._thread.start()
 
@@ -158,11 +171,50 @@ class Pool:
     def _new(self, env: Environment) -> Container:
         folder = self.folder / f"c{os.getpid()}-{time.monotonic_ns()}"
         container = Container(
-            env.python, folder, clean_env(env.root, env.env), lifeline=self._lifeline.fd, tag=self.tag
+            env.python,
+            folder,
+            clean_env(env.root, env.env),
+            lifeline=self._lifeline.fd,
+            tag=self.tag,
+            zygote=self.zygote(env),
         )
         with self._lock:
             self._live.add(container)
         return container
+
+    def zygote(self, env: Environment) -> Zygote | None:
+        """The zygote of ``env``'s interpreter once it is up; the first call starts it in the background
+        (that container execs as before, so no run ever waits for a zygote's imports). None when zygotes
+        are off, or this one could not start."""
+        if not self.use_zygotes:
+            return None
+        with self._zygote_lock:
+            if env.python in self._zygotes:
+                zygote = self._zygotes[env.python]
+                if zygote is None or zygote.alive():
+                    return zygote
+                zygote.close()  # it died: start another
+            self._zygotes[env.python] = None
+        threading.Thread(target=self._start_zygote, args=(env,), name="zygote-start", daemon=True).start()
+        return None
+
+    def _start_zygote(self, env: Environment) -> None:
+        environ = {**clean_env(env.root, env.env), TAG_VARIABLE: f"{self.tag}/zygote/"}
+        if MODULES_VARIABLE in os.environ:  # which modules to preload, when named (zygote_main.py)
+            environ[MODULES_VARIABLE] = os.environ[MODULES_VARIABLE]
+        try:
+            zygote = Zygote(env.python, environ, self.folder)  # each child then moves to its own folder
+        except OSError:
+            return  # stays None: this interpreter's containers exec
+        with self._zygote_lock:
+            if self._closed:
+                zygote.close()
+                return
+            self._zygotes[env.python] = zygote
+        with self._lock:
+            stems = self._stems.pop(env.python, [])  # made before the zygote: replaced by forked ones
+            self._trash.extend(stems)
+            self._wake.notify()
 
     # -- introspection -----------------------------------------------------------------------------
 
@@ -244,4 +296,9 @@ class Pool:
             self._destroy(container)
         for container in busy:  # runs in flight see their process die and report a crash
             container.kill()
+        with self._zygote_lock:  # (one still starting closes itself: _closed is set)
+            zygotes, self._zygotes = self._zygotes, {}
+        for zygote in zygotes.values():
+            if zygote is not None:
+                zygote.close()
         self._lifeline.close()
