@@ -64,7 +64,7 @@ demo-serve: install
 
 # Each benchmark prints medians and ratios against a baseline measured in the same run (README: Benchmarks).
 bench: install
-	for b in engine client build pipeline web body_crop; do $(BIN)/python bench/$$b.py || exit 1; done
+	for b in engine client build pipeline web scale body_crop; do $(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules .cache

@@ -191,7 +191,7 @@ def measure_engine(work: Path, cold_runs: int, warm_runs: int, template: bool = 
             deploy(built, ow)
             ow.actions.invoke("bench-body-crop", params, blocking=True)  # untimed: the first cold start
             if template:
-                wait_for_template(engine.pid)
+                wait_for_template(engine.pid, "/images/")  # the action's environment: an image
             colds: list[dict[str, float]] = []
             for run in range(cold_runs):
                 ow.actions.update("bench-body-crop", annotations={"bench/run": run})  # a new version: cold

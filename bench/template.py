@@ -11,12 +11,15 @@ import psutil
 __all__ = ["wait_for_template"]
 
 
-def wait_for_template(engine_pid: int, bound_s: float = 120.0) -> None:
+def wait_for_template(engine_pid: int, python_part: str = "", bound_s: float = 120.0) -> None:
+    """Until a zygote whose interpreter's path contains ``python_part`` (``/images/``: an image's) has
+    forked a stem cell."""
     end = time.monotonic() + bound_s
     while time.monotonic() < end:
         for child in psutil.Process(engine_pid).children(recursive=True):
             try:
-                if any("zygote_main.py" in part for part in child.cmdline()) and child.children():
+                cmd = child.cmdline()
+                if any("zygote_main.py" in p for p in cmd) and python_part in cmd[0] and child.children():
                     return
             except psutil.Error:
                 continue

@@ -13,11 +13,12 @@ environment, and becomes ``launcher.serve()``: from there it is exactly the proc
 started. The zygote exits when the engine's end of the socket closes; its children are reaped by the
 kernel (``SIGCHLD`` ignored here, restored in each child).
 
-At start it imports the top-level modules of every distribution installed in the environment beyond its
-kind's stock packages (an image's requirements), except the frameworks that read their configuration
-from the environment at import (Keras, TensorFlow, JAX, PyTorch), or exactly the modules named in
-``JUPYTER_FAAS_ZYGOTE_MODULES`` (comma-separated), and answers one JSON packet: what it imported and
-what failed.
+At start it imports, for an image, the top-level modules of the distributions its own site-packages
+hold (its requirements, beside the kind's packages it reaches through ``_jupyter_faas_base.pth``), except
+the frameworks that read their configuration from the environment at import (Keras, TensorFlow, JAX,
+PyTorch); for a kind nothing (its stock packages are no model's imports); or exactly the modules named in
+``JUPYTER_FAAS_ZYGOTE_MODULES`` (comma-separated). It answers one JSON packet: what it imported and what
+failed.
 """
 
 import importlib
@@ -28,11 +29,13 @@ import os
 import signal
 import socket
 import sys
+import sysconfig
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # read their configuration (KERAS_BACKEND, TF_*, XLA_*, CUDA_*) at import: an action sets it first
 SKIP = {"keras", "tensorflow", "tf_keras", "jax", "jaxlib", "torch", "tensorboard"}
+SKIP |= {"pip", "setuptools", "pkg_resources", "wheel"}  # the venv's own tools: no action's imports
 MAX_FDS = 8
 
 
@@ -46,31 +49,20 @@ def _load_launcher():
     return module
 
 
-def _stock():
-    names = set()
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    path = os.path.join(HERE, f"stock-python{version}.txt")
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                line = line.split("#", 1)[0].strip()
-                if line:
-                    names.add(line.split("==")[0].strip().lower().replace("_", "-"))
-    return names | {"pip", "setuptools", "wheel"}
-
-
 def _preimport():
     given = os.environ.get("JUPYTER_FAAS_ZYGOTE_MODULES")
     if given is not None:  # the modules to preload, named (comma-separated): no discovery
         return _import(m.strip() for m in given.split(",") if m.strip())
-    stock = _stock()
+    own = sysconfig.get_paths()["purelib"]
+    if not os.path.exists(os.path.join(own, "_jupyter_faas_base.pth")):
+        return [], []  # a kind: its stock packages are the image's business, not a model's
     modules: set[str] = set()
-    for dist in importlib.metadata.distributions():
-        name = (dist.metadata["Name"] or "").lower().replace("_", "-")
-        if not name or name in stock:
+    for dist in importlib.metadata.distributions():  # an image: what its own site-packages hold
+        if os.path.realpath(str(dist.locate_file(""))) != os.path.realpath(own):
             continue
         top = dist.read_text("top_level.txt")
-        candidates = top.split() if top else [name.replace("-", "_")]
+        name = (dist.metadata["Name"] or "").replace("-", "_")
+        candidates = top.split() if top else [name]
         modules.update(m for m in candidates if m.isidentifier() and not m.startswith("_"))
     return _import(sorted(modules - SKIP))
 
