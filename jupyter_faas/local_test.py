@@ -30,6 +30,7 @@ _MISSING = re.compile(r"ModuleNotFoundError: No module named '([^']+)'")
 _NAME_ERROR = re.compile(r"NameError: name '([^']+)' is not defined")
 _FRAME = re.compile(r'File "[^"]*/action/([^"]+)", line (\d+)')
 _LOG_PREFIX = re.compile(r"^\S+Z (stdout|stderr): ")
+_SANDBOX_REFUSED = re.compile(r"sandbox: (.+?) is outside the action's package")
 _FILE_ERROR = re.compile(r"(?:FileNotFoundError|No such file or directory)[^']*'([^']+)'")
 
 
@@ -102,6 +103,12 @@ def _fix_for(logs: list[str], result: Any) -> str:
         if where[0] != "main__.py":
             return f"{names[-1]} is not defined in {where[0]} (line {where[1]}): import or define it there."
         return f"{names[-1]} is not defined in the action: define or import it in a cell the class uses."
+    refused = _SANDBOX_REFUSED.findall(text)
+    if refused:  # the sandbox's own line (launcher._explain): a path a container would not have
+        return (
+            f"The action reads {refused[-1]}, outside its package: a container would not have it. "
+            "--include it (the notebook's folder is the root), or read it from a URL or a parameter."
+        )
     files = _FILE_ERROR.findall(text)
     if files:
         return (

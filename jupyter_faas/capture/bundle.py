@@ -181,6 +181,14 @@ def _files_under(path: Path, root: Path | None = None, *, modules: bool = False)
     return sorted(out)
 
 
+def _elsewhere(text: str, where: str, what: str) -> str:
+    return (
+        f"{text!r} ({where}) is {what}: it will not exist in the action, whose container holds only its "
+        "package (a local run refuses it too, in the engine's sandbox). Use a path inside the notebook's "
+        "folder, --include the file, or pass it by URL or parameter."
+    )
+
+
 def find_data_files(
     trees: Sequence[tuple[ast.AST, str]], base_dir: Path | None
 ) -> tuple[list[BundledFile], list[str]]:
@@ -198,15 +206,20 @@ def find_data_files(
             if not text or len(text) > 300 or "\n" in text or "\0" in text or "://" in text:
                 continue
             candidate = Path(text)
-            if candidate.is_absolute():
-                if candidate.exists() and not str(candidate).startswith(("/dev", "/proc", "/tmp")):
+            home = text.startswith("~")
+            if candidate.is_absolute() or home:
+                where_it_is = candidate.expanduser() if home else candidate
+                if where_it_is.exists() and not str(where_it_is).startswith(("/dev", "/proc", "/tmp")):
                     notes.append(
-                        f"{text!r} ({where}) is an absolute path: the action cannot read it there. "
-                        "Use a path relative to the notebook's folder, or --include the file."
+                        _elsewhere(text, where, "a path in your home folder" if home else "an absolute path")
                     )
                 continue
             lexical = Path(os.path.normpath(root / candidate))
-            if lexical == root or root not in lexical.parents or not lexical.exists():
+            if lexical != root and root not in lexical.parents:
+                if lexical.exists() and ".." in candidate.parts:
+                    notes.append(_elsewhere(text, where, "a path out of the notebook's folder"))
+                continue
+            if lexical == root or not lexical.exists():
                 continue  # (pure checks and one stat first: most string constants are no paths)
             full = lexical.resolve()
             if root not in full.parents:  # inside the folder by name, outside through a link

@@ -54,6 +54,8 @@ def _run(args: argparse.Namespace) -> int:
         print(
             f"engine pid {state['pid']} listening on http://{state['host']}:{state['port']}, accepting {key}"
         )
+        if state.get("sandbox"):
+            print(f"filesystem sandbox: {state['sandbox']}")
         store = state.get("store")
         if store:  # written by the engine after each retention sweep
             print(

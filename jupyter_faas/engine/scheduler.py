@@ -9,7 +9,7 @@ dies under: it is written before a non-blocking invoke answers 202, and for a bl
 thread while the action runs (the caller holds no id until the response), or at once if the wait runs out.
 
 A blocking job that finds an idle warm container (``runtime.begin``) skips the worker threads: the event
-loop sends it, marks it pending while the action works, waits for the answer (``warm_driver.py``) and
+loop marks it pending, sends it, waits for the answer (``warm_driver.py``) and
 stores the record, with no thread hand-off. ``wait`` is how the event loop waits for a record without a
 thread of its own. Owns nothing about HTTP nor
 the record's shape (``records.py``).
@@ -155,19 +155,19 @@ class Scheduler:
         begin = getattr(self._runtime, "begin", None)
         if begin is None or self._stopping:
             return False
+        try:  # before the run is sent: an engine killed while the action works must find the mark
+            self._store.add_pending(*job.pending_args())
+        except Exception:
+            log.exception("could not mark activation %s pending", job.activation_id)
         try:
             warm = begin(job.spec, job.request)
         except Exception:  # the runtime's bug: the worker path reports it as a whisk error
             log.exception("could not start activation %s on a warm container", job.activation_id)
             return False
         if warm is None:
-            return False
+            return False  # a cold start: the worker path runs it (its mark is already written)
         assert job.loop is not None
         drive(job.loop, warm, lambda outcome: self._complete(job, outcome))
-        try:  # while the action works: the loop has nothing else to do for this job
-            self._store.add_pending(*job.pending_args())
-        except Exception:
-            log.exception("could not mark activation %s pending", job.activation_id)
         return True
 
     def _complete(self, job: Job, outcome: RunOutcome) -> None:

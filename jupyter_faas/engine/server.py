@@ -105,6 +105,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers", type=int, default=None, help="threads running actions (default: the limit, at most 64)"
     )
     parser.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run actions without the filesystem sandbox (Landlock): they can then read all your files",
+    )
+    parser.add_argument(
         "--activation-retention",
         default=DEFAULT_AGE,
         type=_age,
@@ -207,6 +212,8 @@ async def serve(args: argparse.Namespace) -> None:
         log.warning(
             "%d activation(s) were in flight when the engine last stopped: recorded as whisk errors", n
         )
+    if args.no_sandbox:
+        os.environ["JUPYTER_FAAS_NO_SANDBOX"] = "1"  # read by the runtime (runtime/sandbox.py)
     runtime = _load_runtime(data_dir / "containers")
     workers = args.workers or min(args.concurrency_limit, 64)
     scheduler = Scheduler(runtime, store, args.concurrency_limit, workers)
@@ -232,6 +239,7 @@ async def serve(args: argparse.Namespace) -> None:
             "data_dir": str(data_dir),
             "auth": choice.mode,  # own | guest | given: where a front end finds the key (never the key)
             "started": process_start_time(os.getpid()),
+            "sandbox": getattr(runtime, "sandbox_status", "no runtime"),
         },
     )
     info = json.loads(state.read_text())

@@ -31,6 +31,7 @@ from .answers import Exchange, read_init_answer, read_run_answer
 from .limits import MemoryGuard, make_guard
 from .logs import LogCollector, format_log_line
 from .processes import TAG_VARIABLE, kill_tagged, kill_tree, record_launcher
+from .sandbox import allowed as sandbox_folders
 from .zygote import Forked, Zygote
 
 __all__ = ["Container", "Exchange", "LogCollector", "Talk", "format_log_line"]
@@ -93,6 +94,7 @@ class Container:
         if lifeline is not None:
             argv.append(str(lifeline))
         child_env = {**env, "HOME": str(folder), TAG_VARIABLE: self.tag}
+        self.sandbox = sandbox_folders(env)  # what its process may use, when sandboxed (sandbox.py)
         self.proc: subprocess.Popen[bytes] | Forked
         try:
             self.proc = self._launch(zygote, argv, child_env, w3, lifeline)

@@ -44,7 +44,14 @@ class LogCollector:
         self.size += size
         self.lines.append(line)
 
-    def finish(self, developer_error: bool) -> list[str]:
+    def finish(self, developer_error: bool, sandbox: list[str] | None = None) -> list[str]:
+        """The lines, with upstream's closing lines; with ``sandbox`` (the folders a sandboxed process may
+        use), one line for each path it was refused (``sandbox.explain``)."""
+        if sandbox:
+            from .sandbox import explain
+
+            for text in explain(self.lines, sandbox):
+                self.lines.append(format_log_line("stderr", text))
         if self.truncated:
             self.lines.append(format_log_line("stderr", msg.truncated_logs(self.limit_bytes)))
         if developer_error:

@@ -13,6 +13,7 @@ container does (``container.py``), outcomes (``runtime.py``).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -20,6 +21,7 @@ import time
 from collections import OrderedDict, defaultdict
 from pathlib import Path
 
+from . import sandbox
 from .container import Container
 from .environments import Environment
 from .processes import TAG_VARIABLE, Lifeline, engine_tag, sweep
@@ -82,6 +84,7 @@ class Pool:
         self._live: set[Container] = set()  # every process not yet destroyed, busy ones included
         self._closed = False
         self.use_zygotes = zygotes_enabled() if zygotes is None else zygotes
+        self.sandboxed, self.sandbox_status = sandbox.status()  # Landlock, said once
         self._zygotes: dict[Path, Zygote | None] = {}  # None: it failed to start, containers exec
         self._zygote_lock = threading.Lock()
         self._thread = threading.Thread(target=self._maintain, name="jupyter-faas-pool", daemon=True)
@@ -170,10 +173,13 @@ class Pool:
 
     def _new(self, env: Environment) -> Container:
         folder = self.folder / f"c{os.getpid()}-{time.monotonic_ns()}"
+        environ = clean_env(env.root, env.env)
+        if self.sandboxed:  # what the launcher may read and write (sandbox.py)
+            environ[sandbox.VARIABLE] = json.dumps(sandbox.policy(env.root, folder))
         container = Container(
             env.python,
             folder,
-            clean_env(env.root, env.env),
+            environ,
             lifeline=self._lifeline.fd,
             tag=self.tag,
             zygote=self.zygote(env),

@@ -138,7 +138,7 @@ class Runtime:
         return RunOutcome(
             status_code=exchange.status,
             result=exchange.result,
-            logs=logs.finish(exchange.status == 2),
+            logs=logs.finish(exchange.status == 2, container.sandbox),
             start_ms=int(start * 1000),
             end_ms=int(time.time() * 1000),
             init_ms=init_ms,
@@ -154,6 +154,11 @@ class Runtime:
     def warm_count(self, key: str) -> int:
         """Idle (warm) containers of ``key``."""
         return self._pool.counts().get(key, {}).get("idle", 0)
+
+    @property
+    def sandbox_status(self) -> str:
+        """Whether action processes run in the filesystem sandbox, in a sentence (``sandbox.py``)."""
+        return self._pool.sandbox_status
 
     def stem_count(self) -> int:
         """Prewarmed launcher processes waiting for an action."""

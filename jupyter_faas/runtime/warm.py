@@ -83,7 +83,7 @@ class WarmRun:
             return RunOutcome(
                 status_code=exchange.status,
                 result=exchange.result,
-                logs=logs.finish(exchange.status == 2),
+                logs=logs.finish(exchange.status == 2, container.sandbox),
                 start_ms=int(self._start * 1000),
                 end_ms=int(time.time() * 1000),
                 wait_ms=int((self._start - self._called) * 1000),

@@ -76,6 +76,7 @@ def test_old_activations_expire_by_age_and_the_rest_by_count(tmp_path: Path) -> 
             capture_output=True, text=True, timeout=60, check=True,
         )  # fmt: skip
         assert "store: 0 actions, 15 activations, " in status.stdout, status.stdout
+        assert "filesystem sandbox: " in status.stdout  # in force or not, and what it allows
     finally:
         handle.stop()
 
