@@ -5,6 +5,8 @@ container would, with the path and the same fix. Real build, real processes, rea
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +20,22 @@ ROOT = Path(__file__).resolve().parents[2]
 os.environ.setdefault("JUPYTER_FAAS_CACHE", str(ROOT / ".cache" / "jupyter-faas"))
 
 
+def _outside_dir(name: str) -> Path:
+    """A folder of the user's that no sandbox rule allows and that is not under /tmp, wherever the
+    checkout is (CI may clone it under /tmp): /var/tmp, else the home folder's cache."""
+    for base in (Path("/var/tmp"), Path.home() / ".cache"):
+        if os.access(base, os.W_OK) and not str(base.resolve()).startswith("/tmp"):
+            return base / f"{name}-{os.getpid()}"
+    pytest.skip("no folder outside /tmp to put the user's file in")
+
+
 @pytest.fixture
-def outside() -> Path:
-    folder = ROOT / ".cache" / f"outside-{os.getpid()}"
+def outside() -> Iterator[Path]:
+    folder = _outside_dir("jupyter-faas-outside")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "labels.txt").write_text("cat\ndog\n")
-    return folder / "labels.txt"
+    yield folder / "labels.txt"
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _module(tmp_path: Path, path: str) -> Path:
