@@ -18,6 +18,7 @@ from ..errors import InvalidRequest, NotFound, RequestTooLarge, Throttled
 from . import messages as msg
 from .base import ApiHandler, parse_bool, parse_skip_limit
 from .bodies import json_object
+from .conductors import is_conductor, run_composition
 from .invoker import Resolved, action_spec, now_ms, resolve, start_job
 from .records import public
 from .sequences import check_components, run_sequence
@@ -156,7 +157,8 @@ class ActionHandler(ApiHandler):
         elif result_only:
             body = result
         else:  # an action's logs are not in its blocking answer; a sequence's (its components' ids) are
-            body = public(record, logs=resolved.action["exec"]["kind"] == SEQUENCE)
+            composed = resolved.action["exec"]["kind"] == SEQUENCE or is_conductor(resolved.action)
+            body = public(record, logs=composed)
         self.reply(body, _STATUS[record["statusCode"]])
 
     def _timeout(self) -> int:
@@ -192,7 +194,7 @@ async def invoke(
 ) -> tuple[str, dict[str, Any] | None]:
     """Start an action or a sequence (throttled once, as a whole); (its id, its record if it ended within
     ``wait_ms`` of a blocking invoke, else ``None``). The REST invoke and web actions both come here."""
-    if resolved.action["exec"]["kind"] == SEQUENCE:
+    if resolved.action["exec"]["kind"] == SEQUENCE or is_conductor(resolved.action):
         in_flight = services.scheduler.in_flight(user_ns)
         if in_flight >= services.scheduler.limit:
             raise Throttled(msg.too_many_concurrent(in_flight, services.scheduler.limit))
@@ -216,9 +218,14 @@ _running: set[asyncio.Task[Any]] = set()  # sequences in flight (a task needs a 
 def start_sequence(
     services: Services, resolved: Resolved, payload: dict[str, Any], user_ns: str, activation_id: str
 ) -> asyncio.Task[dict[str, Any]]:
-    """Run a sequence in the background; the task's result is its record (also what a rule uses)."""
+    """Run a sequence, or a conductor action's composition, in the background; the task's result is its
+    record (also what a rule uses)."""
 
     async def run() -> dict[str, Any]:
+        if is_conductor(resolved.action):
+            return await run_composition(
+                services, resolved, payload, user_ns, activation_id, accepted_ms=now_ms()
+            )
         record, _ = await run_sequence(
             services, resolved.action, resolved.path, user_ns, payload, activation_id, accepted_ms=now_ms()
         )

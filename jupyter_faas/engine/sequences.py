@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import InvalidRequest
 from . import messages as msg
+from .conductors import is_conductor, run_composition
 from .invoker import now_ms, resolve, start_job
 from .records import pending_doc, response_json
 from .services import Services
@@ -129,7 +130,18 @@ async def run_sequence(
             if resolved is None:
                 acc.fail(_APPLICATION_ERROR, msg.SEQUENCE_COMPONENT_NOT_FOUND)
                 break
-            if resolved.action["exec"]["kind"] == SEQUENCE:
+            if is_conductor(resolved.action):  # a composition of its own, one component of this sequence
+                record = await run_composition(
+                    services,
+                    resolved,
+                    next_payload,
+                    user_ns,
+                    _new_id(),
+                    accepted_ms=now_ms(),
+                    cause=activation_id,
+                )
+                acc.atomic += 1
+            elif resolved.action["exec"]["kind"] == SEQUENCE:
                 record, acc.atomic = await run_sequence(
                     services, resolved.action, resolved.path, user_ns, next_payload, _new_id(),
                     accepted_ms=now_ms(), cause=activation_id, atomic=acc.atomic, depth=depth + 1,

@@ -23,6 +23,7 @@ from . import messages as msg
 from .actions_api import start_sequence
 from .base import ApiHandler, parse_bool, parse_skip_limit
 from .bodies import json_object
+from .conductors import is_conductor
 from .entities import (
     fqn_json,
     fqn_string,
@@ -168,7 +169,7 @@ def fire_rule(
             resolved = resolve(services, action_name)
             if resolved is None:
                 raise NotFound(msg.RESOURCE_NOT_FOUND)
-            if resolved.action["exec"]["kind"] == SEQUENCE:
+            if resolved.action["exec"]["kind"] == SEQUENCE or is_conductor(resolved.action):
                 in_flight = services.scheduler.in_flight(user_ns)
                 if in_flight >= services.scheduler.limit:
                     raise Throttled(msg.too_many_concurrent(in_flight, services.scheduler.limit))

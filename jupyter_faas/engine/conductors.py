@@ -1,0 +1,253 @@
+"""Conductor actions, as upstream's controller runs them (``PrimitiveActions.scala``: ``invokeComposition``,
+``invokeConductor``, ``tryInvokeNext``; contract part 2, section 2).
+
+An action whose ``conductor`` annotation is truthy (and which is no sequence) is a composition: the
+engine runs the conductor on the payload (plus the ``state`` it returned last), and as long as its result
+names an ``action``, runs that component on the result's ``params`` and feeds the component's result,
+whatever its status, back to the conductor. A result without ``action`` ends the composition (its
+``params`` unwrapped). At most ``MAX_SEQUENCE`` components and ``2 * MAX_SEQUENCE + 1`` conductor runs,
+counted across nested compositions. The primary record (id: the session's, what a non-blocking invoke
+returns) has the derived activations' ids in ``logs``, their summed ``duration``, and the annotations
+``topmost``, ``path``, ``kind: sequence``, ``conductor: true``, (``causedBy``,) ``waitTime`` and
+``limits``; every derived record has ``cause`` = the primary id. Does not own HTTP nor atomic runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from .invoker import Resolved, now_ms, resolve, start_job
+from .records import pending_doc, response_json
+from .services import Services
+from .validation import SEQUENCE, check_name
+
+__all__ = ["is_conductor", "run_composition"]
+
+log = logging.getLogger("jupyter_faas.engine")
+TOO_MANY = "Too many actions in the composition."
+FAILURE = "Activation failure during composition."
+_APPLICATION_ERROR, _WHISK_ERROR = 1, 3
+
+
+def _truthy(value: Any) -> bool:
+    """Parameter.isTruthy: true, a non-zero number, a non-empty string (even "false"), any object or array."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    if isinstance(value, str):
+        return value != ""
+    return isinstance(value, (dict, list))
+
+
+def is_conductor(action: dict[str, Any]) -> bool:
+    if action["exec"]["kind"] == SEQUENCE:
+        return False
+    return any(a.get("key") == "conductor" and _truthy(a.get("value")) for a in action.get("annotations", []))
+
+
+@dataclass
+class Counters:
+    """Shared by a composition and the compositions nested in it."""
+
+    limit: int
+    components: int = 0
+    conductors: int = 0
+
+
+@dataclass
+class _Session:
+    logs: list[str] = field(default_factory=list)
+    duration: int = 0
+    max_memory: int = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.logs.append(record["activationId"])
+        self.duration += int(record.get("duration", 0))
+        for a in record.get("annotations", []):
+            if a["key"] == "limits" and isinstance(a["value"], dict) and "memory" in a["value"]:
+                self.max_memory = max(self.max_memory, int(a["value"]["memory"]))
+
+
+def _component_path(value: Any, user_ns: str) -> str | None:
+    """``name``, ``pkg/name``, ``/ns/name`` or ``/ns/pkg/name`` (``/_/...``: the caller's) as a store path."""
+    if not isinstance(value, str) or not value.strip("/"):
+        return None
+    parts = value.strip("/").split("/")
+    if value.startswith("/"):
+        if len(parts) < 2 or len(parts) > 3:
+            return None
+        if parts[0] == "_":
+            parts[0] = user_ns
+    elif len(parts) > 2:
+        return None
+    else:
+        parts = [user_ns, *parts]
+    try:
+        for part in parts:
+            check_name(part)
+    except Exception:
+        return None
+    return "/".join(parts)
+
+
+async def _run_atomic(
+    services: Services, resolved: Resolved, payload: dict[str, Any], user_ns: str, cause: str
+) -> dict[str, Any] | str:
+    """A conductor's run or a plain component: its record, or the id whose wait ran out."""
+    job = start_job(services, resolved, payload, user_ns, blocking=True, cause=cause, throttle=False)
+    record = await services.scheduler.wait(job, resolved.action["limits"]["timeout"] / 1000 + 60)
+    return job.activation_id if record is None else record
+
+
+async def run_composition(
+    services: Services,
+    resolved: Resolved,
+    payload: dict[str, Any],
+    user_ns: str,
+    activation_id: str,
+    *,
+    accepted_ms: int,
+    cause: str | None = None,
+    counters: Counters | None = None,
+) -> dict[str, Any]:
+    """Run the conductor action ``resolved`` as a composition; store and return its primary record."""
+    from .sequences import MAX_SEQUENCE, run_sequence
+
+    counters = counters or Counters(MAX_SEQUENCE)
+    action = resolved.action
+    start = now_ms()
+    services.store.add_pending(
+        activation_id, user_ns, _filter_name(action), accepted_ms,
+        pending_doc(action, user_ns, activation_id, accepted_ms),
+    )  # fmt: skip
+    session = _Session(max_memory=int(action["limits"]["memory"]))
+    state: dict[str, Any] | None = None
+    current: Any = payload
+    status: int = 0
+    result: Any = {}
+    try:
+        while True:
+            if counters.conductors > 2 * counters.limit:
+                status, result = _APPLICATION_ERROR, {"error": TOO_MANY}
+                break
+            args = {**current, **(state or {})} if isinstance(current, dict) else {}
+            counters.conductors += 1
+            ran = await _run_atomic(services, resolved, args, user_ns, activation_id)
+            if isinstance(ran, str):
+                session.logs.append(ran)
+                status = _WHISK_ERROR
+                result = {"error": f"Timeout reached when retrieving activation {ran} during composition."}
+                break
+            session.add(ran)
+            r = ran["response"]["result"]
+            r = r if isinstance(r, dict) else {}
+            params = r.get("params")
+            if "params" in r and not isinstance(params, dict):
+                params = {"value": params}
+            state = r.get("state") if isinstance(r.get("state"), dict) else (
+                {"state": r["state"]} if "state" in r else None
+            )  # fmt: skip
+            if "action" not in r:
+                status, result = ran["statusCode"], (params if "params" in r else r)
+                break
+            path = _component_path(r["action"], user_ns)
+            if path is None:
+                text = json.dumps(r["action"], separators=(",", ":"))
+                current = {"error": f"Failed to parse action name from json value {text} during composition."}
+                continue
+            if counters.components >= counters.limit:
+                current = {"error": TOO_MANY}
+                continue
+            if path.split("/", 1)[0] != user_ns:
+                current = {
+                    "error": f"Failed entitlement check for action with name '/{path}' during composition."
+                }
+                continue
+            component = resolve(services, path)
+            if component is None:
+                current = {"error": f"Failed to resolve action with name '/{path}' during composition."}
+                continue
+            counters.components += 1
+            given = params or {}
+            kind = component.action["exec"]["kind"]
+            if kind == SEQUENCE:
+                record, _ = await run_sequence(
+                    services, component.action, component.path, user_ns, given, _new_id(),
+                    accepted_ms=now_ms(), cause=activation_id,
+                )  # fmt: skip
+            elif is_conductor(component.action):
+                record = await run_composition(
+                    services, component, given, user_ns, _new_id(),
+                    accepted_ms=now_ms(), cause=activation_id, counters=counters,
+                )  # fmt: skip
+            else:
+                done = await _run_atomic(services, component, given, user_ns, activation_id)
+                if isinstance(done, str):
+                    session.logs.append(done)
+                    status = _WHISK_ERROR
+                    result = {
+                        "error": f"Timeout reached when retrieving activation {done} during composition."
+                    }
+                    break
+                record = done
+            session.add(record)
+            current = record["response"]["result"]
+    except Exception:  # a whisk failure: the composition still gets its record
+        log.exception("composition %s failed", activation_id)
+        status, result = _WHISK_ERROR, {"error": FAILURE}
+    record = _record(action, resolved.path, user_ns, activation_id, session, status, result,
+                     start, accepted_ms, cause)  # fmt: skip
+    services.store.finish(record, session.logs, _filter_name(action))
+    return record
+
+
+def _new_id() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
+
+
+def _record(
+    action: dict[str, Any], path: str, user_ns: str, activation_id: str, session: _Session, status: int,
+    result: Any, start: int, accepted_ms: int, cause: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    topmost = cause is None
+    annotations: list[dict[str, Any]] = [
+        {"key": "topmost", "value": topmost},
+        {"key": "path", "value": path},
+        {"key": "kind", "value": SEQUENCE},
+        {"key": "conductor", "value": True},
+    ]
+    if not topmost:
+        annotations.append({"key": "causedBy", "value": SEQUENCE})
+    annotations.append({"key": "waitTime", "value": max(0, start - accepted_ms)})
+    annotations.append({"key": "limits", "value": {**action["limits"], "memory": session.max_memory}})
+    record: dict[str, Any] = {
+        "namespace": user_ns,
+        "name": action["name"],
+        "subject": user_ns,
+        "activationId": activation_id,
+        "start": start,
+        "end": now_ms(),
+    }
+    if cause is not None:
+        record["cause"] = cause
+    record.update(
+        duration=session.duration,
+        statusCode=status,
+        response=response_json(status, result),
+        logs=list(session.logs),
+        version=action["version"],
+        publish=False,
+        annotations=annotations,
+    )
+    return record
+
+
+def _filter_name(action: dict[str, Any]) -> str:
+    ns_parts = action["namespace"].split("/", 1)
+    return f"{ns_parts[1]}/{action['name']}" if len(ns_parts) == 2 else action["name"]
