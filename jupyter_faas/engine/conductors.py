@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .invoker import Resolved, now_ms, resolve, start_job
-from .records import pending_doc, response_json
+from .records import composite_record, filter_name, pending_doc, response_json
 from .services import Services
 from .validation import SEQUENCE, check_name
 
@@ -121,7 +121,7 @@ async def run_composition(
     action = resolved.action
     start = now_ms()
     services.store.add_pending(
-        activation_id, user_ns, _filter_name(action), accepted_ms,
+        activation_id, user_ns, filter_name(action), accepted_ms,
         pending_doc(action, user_ns, activation_id, accepted_ms),
     )  # fmt: skip
     session = _Session(max_memory=int(action["limits"]["memory"]))
@@ -201,7 +201,7 @@ async def run_composition(
         status, result = _WHISK_ERROR, {"error": FAILURE}
     record = _record(action, resolved.path, user_ns, activation_id, session, status, result,
                      start, accepted_ms, cause)  # fmt: skip
-    services.store.finish(record, session.logs, _filter_name(action))
+    services.store.finish(record, session.logs, filter_name(action))
     return record
 
 
@@ -226,28 +226,7 @@ def _record(
         annotations.append({"key": "causedBy", "value": SEQUENCE})
     annotations.append({"key": "waitTime", "value": max(0, start - accepted_ms)})
     annotations.append({"key": "limits", "value": {**action["limits"], "memory": session.max_memory}})
-    record: dict[str, Any] = {
-        "namespace": user_ns,
-        "name": action["name"],
-        "subject": user_ns,
-        "activationId": activation_id,
-        "start": start,
-        "end": now_ms(),
-    }
-    if cause is not None:
-        record["cause"] = cause
-    record.update(
-        duration=session.duration,
-        statusCode=status,
-        response=response_json(status, result),
-        logs=list(session.logs),
-        version=action["version"],
-        publish=False,
-        annotations=annotations,
-    )
-    return record
-
-
-def _filter_name(action: dict[str, Any]) -> str:
-    ns_parts = action["namespace"].split("/", 1)
-    return f"{ns_parts[1]}/{action['name']}" if len(ns_parts) == 2 else action["name"]
+    return composite_record(
+        action, user_ns, activation_id, start=start, end=now_ms(), cause=cause, duration=session.duration,
+        status=status, response=response_json(status, result), logs=session.logs, annotations=annotations,
+    )  # fmt: skip

@@ -17,6 +17,8 @@ __all__ = [
     "WHISK_ERROR",
     "action_path",
     "build_record",
+    "composite_record",
+    "filter_name",
     "lost_record",
     "pending_doc",
     "public",
@@ -164,3 +166,46 @@ def summary(record: dict[str, Any]) -> dict[str, Any]:
     if "end" in record:
         out.update(end=record["end"], duration=record["duration"], statusCode=record["statusCode"])
     return out
+
+
+def filter_name(action: dict[str, Any]) -> str:
+    """What the activations list's ``name`` filter matches: ``name`` or ``pkg/name``."""
+    ns_parts = action["namespace"].split("/", 1)
+    return f"{ns_parts[1]}/{action['name']}" if len(ns_parts) == 2 else action["name"]
+
+
+def composite_record(
+    action: dict[str, Any],
+    user_ns: str,
+    activation_id: str,
+    *,
+    start: int,
+    end: int,
+    cause: str | None,
+    duration: int,
+    status: int,
+    response: dict[str, Any],
+    logs: list[str],
+    annotations: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The record of a sequence or a composition (makeSequenceActivation): its components' ids in ``logs``."""
+    record: dict[str, Any] = {
+        "namespace": user_ns,
+        "name": action["name"],
+        "subject": user_ns,
+        "activationId": activation_id,
+        "start": start,
+        "end": end,
+    }
+    if cause is not None:
+        record["cause"] = cause
+    record.update(
+        duration=duration,
+        statusCode=status,
+        response=response,
+        logs=list(logs),
+        version=action["version"],
+        publish=False,
+        annotations=annotations,
+    )
+    return record

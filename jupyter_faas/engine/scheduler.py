@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from ..errors import ServerError, Throttled
 from ..runtime import ActionSpec, RunOutcome, RunRequest
 from . import messages as msg
-from .records import WHISK_ERROR, build_record, pending_doc
+from .records import WHISK_ERROR, build_record, filter_name, pending_doc
 from .store import Store
 from .warm_driver import drive
 
@@ -75,7 +75,7 @@ class Job:
         return (
             self.activation_id,
             self.namespace,
-            _filter_name(self.action),
+            filter_name(self.action),
             self.accepted_ms,
             pending_doc(self.action, self.namespace, self.activation_id, self.accepted_ms),
         )
@@ -183,7 +183,7 @@ class Scheduler:
             if self._stopping:
                 return None
             record = build_record(job.action, job.namespace, job.activation_id, outcome, cause=job.cause)
-            self._store.finish(record, outcome.logs, _filter_name(job.action))
+            self._store.finish(record, outcome.logs, filter_name(job.action))
             return record
         except Exception as exc:
             log.exception("could not store activation %s", job.activation_id)
@@ -236,12 +236,6 @@ def _settle(waiter: asyncio.Future[Record | None], result: Record | BaseExceptio
         waiter.set_exception(result)
     else:
         waiter.set_result(result)
-
-
-def _filter_name(action: dict[str, Any]) -> str:
-    """What the activations list's ``name`` filter matches: ``name`` or ``pkg/name``."""
-    ns_parts = action["namespace"].split("/", 1)
-    return f"{ns_parts[1]}/{action['name']}" if len(ns_parts) == 2 else action["name"]
 
 
 def _whisk_error(message: str, called: float) -> RunOutcome:

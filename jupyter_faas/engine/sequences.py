@@ -22,7 +22,7 @@ from ..errors import InvalidRequest
 from . import messages as msg
 from .conductors import is_conductor, run_composition
 from .invoker import now_ms, resolve, start_job
-from .records import pending_doc, response_json
+from .records import composite_record, filter_name, pending_doc, response_json
 from .services import Services
 from .validation import SEQUENCE
 
@@ -116,7 +116,7 @@ async def run_sequence(
     start = now_ms()
     # marked in flight, so that an engine stopped mid-sequence records it at its next start (recover)
     services.store.add_pending(
-        activation_id, user_ns, _filter_name(action), accepted_ms,
+        activation_id, user_ns, filter_name(action), accepted_ms,
         pending_doc(action, user_ns, activation_id, accepted_ms),
     )  # fmt: skip
     acc = _Accounting(payload, atomic)
@@ -171,7 +171,7 @@ async def run_sequence(
         log.exception("sequence %s failed", activation_id)
         acc.fail(_WHISK_ERROR, msg.SEQUENCE_FAILED)
     record = _record(action, path, user_ns, activation_id, acc, start, accepted_ms, cause)
-    services.store.finish(record, acc.logs, _filter_name(action))
+    services.store.finish(record, acc.logs, filter_name(action))
     return record, acc.atomic
 
 
@@ -202,28 +202,7 @@ def _record(
     if acc.max_memory is not None:
         limits = {**action["limits"], "memory": acc.max_memory}
         annotations.append({"key": "limits", "value": limits})
-    record: dict[str, Any] = {
-        "namespace": user_ns,
-        "name": action["name"],
-        "subject": user_ns,
-        "activationId": activation_id,
-        "start": start,
-        "end": now_ms(),
-    }
-    if cause is not None:
-        record["cause"] = cause
-    record.update(
-        duration=acc.duration,
-        statusCode=acc.status,
-        response=acc.response,
-        logs=list(acc.logs),
-        version=action["version"],
-        publish=False,
-        annotations=annotations,
-    )
-    return record
-
-
-def _filter_name(action: dict[str, Any]) -> str:
-    ns_parts = action["namespace"].split("/", 1)
-    return f"{ns_parts[1]}/{action['name']}" if len(ns_parts) == 2 else action["name"]
+    return composite_record(
+        action, user_ns, activation_id, start=start, end=now_ms(), cause=cause, duration=acc.duration,
+        status=acc.status, response=acc.response, logs=acc.logs, annotations=annotations,
+    )  # fmt: skip

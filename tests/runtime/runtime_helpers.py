@@ -5,9 +5,13 @@ from __future__ import annotations
 import base64
 import io
 import itertools
+import os
 import uuid
 import zipfile
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from jupyter_faas.runtime import ActionSpec, RunRequest
 
@@ -43,3 +47,12 @@ def make_zip(files: dict[str, str | bytes]) -> bytes:
 def log_texts(logs: list[str]) -> list[str]:
     """``stream: text`` of each upstream-format log line (the timestamp dropped)."""
     return [line.split(" ", 1)[1] for line in logs]
+
+
+def outside_dir(name: str) -> Path:
+    """A folder of the user's that no sandbox rule allows and that is not under /tmp, wherever the
+    checkout is (CI may clone it under /tmp): /var/tmp, else the home folder's cache."""
+    for base in (Path("/var/tmp"), Path.home() / ".cache"):
+        if os.access(base, os.W_OK) and not str(base.resolve()).startswith("/tmp"):
+            return base / f"{name}-{os.getpid()}"
+    pytest.skip("no folder outside /tmp to put the user's file in")

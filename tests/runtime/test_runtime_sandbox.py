@@ -6,14 +6,13 @@ listing of /tmp. A refused path gets one line in the logs saying why; the switch
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from runtime_helpers import make_request, make_spec, make_zip
+from runtime_helpers import make_request, make_spec, make_zip, outside_dir
 
 from jupyter_faas.runtime import Runtime
 from jupyter_faas.runtime.sandbox import OFF_VARIABLE, landlock_abi
@@ -46,19 +45,10 @@ def main(a):
 """
 
 
-def _outside_dir(name: str) -> Path:
-    """A folder of the user's that no sandbox rule allows and that is not under /tmp, wherever the
-    checkout is (CI may clone it under /tmp): /var/tmp, else the home folder's cache."""
-    for base in (Path("/var/tmp"), Path.home() / ".cache"):
-        if os.access(base, os.W_OK) and not str(base.resolve()).startswith("/tmp"):
-            return base / f"{name}-{os.getpid()}"
-    pytest.skip("no folder outside /tmp to put the user's file in")
-
-
 @pytest.fixture
 def secret() -> Iterator[Path]:
     """A file of the user's outside /tmp and outside every folder the sandbox allows."""
-    folder = _outside_dir("jupyter-faas-sandbox-test")
+    folder = outside_dir("jupyter-faas-sandbox-test")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "auth.key"
     path.write_text("uuid:key")

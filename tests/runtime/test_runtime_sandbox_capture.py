@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from runtime_helpers import outside_dir
 
 from jupyter_faas.build import BuildOptions, build
 from jupyter_faas.errors import FaasError
@@ -20,18 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 os.environ.setdefault("JUPYTER_FAAS_CACHE", str(ROOT / ".cache" / "jupyter-faas"))
 
 
-def _outside_dir(name: str) -> Path:
-    """A folder of the user's that no sandbox rule allows and that is not under /tmp, wherever the
-    checkout is (CI may clone it under /tmp): /var/tmp, else the home folder's cache."""
-    for base in (Path("/var/tmp"), Path.home() / ".cache"):
-        if os.access(base, os.W_OK) and not str(base.resolve()).startswith("/tmp"):
-            return base / f"{name}-{os.getpid()}"
-    pytest.skip("no folder outside /tmp to put the user's file in")
-
-
 @pytest.fixture
 def outside() -> Iterator[Path]:
-    folder = _outside_dir("jupyter-faas-outside")
+    folder = outside_dir("jupyter-faas-outside")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "labels.txt").write_text("cat\ndog\n")
     yield folder / "labels.txt"
