@@ -19,16 +19,15 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from .invoker import Resolved, now_ms, resolve, start_job
-from .records import composite_record, filter_name, pending_doc, response_json
+from . import messages as msg
+from .invoker import Resolved, now_ms, resolve
+from .records import composite_annotations, composite_record, filter_name, pending_doc, response_json
 from .services import Services
 from .validation import SEQUENCE, check_name
 
 __all__ = ["is_conductor", "run_composition"]
 
 log = logging.getLogger("jupyter_faas.engine")
-TOO_MANY = "Too many actions in the composition."
-FAILURE = "Activation failure during composition."
 _APPLICATION_ERROR, _WHISK_ERROR = 1, 3
 
 
@@ -94,15 +93,6 @@ def _component_path(value: Any, user_ns: str) -> str | None:
     return "/".join(parts)
 
 
-async def _run_atomic(
-    services: Services, resolved: Resolved, payload: dict[str, Any], user_ns: str, cause: str
-) -> dict[str, Any] | str:
-    """A conductor's run or a plain component: its record, or the id whose wait ran out."""
-    job = start_job(services, resolved, payload, user_ns, blocking=True, cause=cause, throttle=False)
-    record = await services.scheduler.wait(job, resolved.action["limits"]["timeout"] / 1000 + 60)
-    return job.activation_id if record is None else record
-
-
 async def run_composition(
     services: Services,
     resolved: Resolved,
@@ -115,7 +105,7 @@ async def run_composition(
     counters: Counters | None = None,
 ) -> dict[str, Any]:
     """Run the conductor action ``resolved`` as a composition; store and return its primary record."""
-    from .sequences import MAX_SEQUENCE, run_sequence
+    from .sequences import MAX_SEQUENCE, new_id, run_component, run_sequence
 
     counters = counters or Counters(MAX_SEQUENCE)
     action = resolved.action
@@ -132,15 +122,14 @@ async def run_composition(
     try:
         while True:
             if counters.conductors > 2 * counters.limit:
-                status, result = _APPLICATION_ERROR, {"error": TOO_MANY}
+                status, result = _APPLICATION_ERROR, {"error": msg.COMPOSITION_TOO_LONG}
                 break
             args = {**current, **(state or {})} if isinstance(current, dict) else {}
             counters.conductors += 1
-            ran = await _run_atomic(services, resolved, args, user_ns, activation_id)
-            if isinstance(ran, str):
-                session.logs.append(ran)
-                status = _WHISK_ERROR
-                result = {"error": f"Timeout reached when retrieving activation {ran} during composition."}
+            conductor_id, ran = await run_component(services, resolved, args, user_ns, cause=activation_id)
+            if ran is None:
+                session.logs.append(conductor_id)
+                status, result = _WHISK_ERROR, {"error": msg.composition_retrieve_timeout(conductor_id)}
                 break
             session.add(ran)
             r = ran["response"]["result"]
@@ -157,75 +146,57 @@ async def run_composition(
             path = _component_path(r["action"], user_ns)
             if path is None:
                 text = json.dumps(r["action"], separators=(",", ":"))
-                current = {"error": f"Failed to parse action name from json value {text} during composition."}
+                current = {"error": msg.composition_bad_name(text)}
                 continue
             if counters.components >= counters.limit:
-                current = {"error": TOO_MANY}
+                current = {"error": msg.COMPOSITION_TOO_LONG}
                 continue
             if path.split("/", 1)[0] != user_ns:
-                current = {
-                    "error": f"Failed entitlement check for action with name '/{path}' during composition."
-                }
+                current = {"error": msg.composition_not_entitled(f"/{path}")}
                 continue
             component = resolve(services, path)
             if component is None:
-                current = {"error": f"Failed to resolve action with name '/{path}' during composition."}
+                current = {"error": msg.composition_not_found(f"/{path}")}
                 continue
             counters.components += 1
             given = params or {}
             kind = component.action["exec"]["kind"]
             if kind == SEQUENCE:
                 record, _ = await run_sequence(
-                    services, component.action, component.path, user_ns, given, _new_id(),
+                    services, component.action, component.path, user_ns, given, new_id(),
                     accepted_ms=now_ms(), cause=activation_id,
                 )  # fmt: skip
             elif is_conductor(component.action):
                 record = await run_composition(
-                    services, component, given, user_ns, _new_id(),
+                    services, component, given, user_ns, new_id(),
                     accepted_ms=now_ms(), cause=activation_id, counters=counters,
                 )  # fmt: skip
             else:
-                done = await _run_atomic(services, component, given, user_ns, activation_id)
-                if isinstance(done, str):
-                    session.logs.append(done)
-                    status = _WHISK_ERROR
-                    result = {
-                        "error": f"Timeout reached when retrieving activation {done} during composition."
-                    }
+                component_id, done = await run_component(
+                    services, component, given, user_ns, cause=activation_id
+                )
+                if done is None:
+                    session.logs.append(component_id)
+                    status, result = _WHISK_ERROR, {"error": msg.composition_retrieve_timeout(component_id)}
                     break
                 record = done
             session.add(record)
             current = record["response"]["result"]
     except Exception:  # a whisk failure: the composition still gets its record
         log.exception("composition %s failed", activation_id)
-        status, result = _WHISK_ERROR, {"error": FAILURE}
+        status, result = _WHISK_ERROR, {"error": msg.COMPOSITION_FAILED}
     record = _record(action, resolved.path, user_ns, activation_id, session, status, result,
                      start, accepted_ms, cause)  # fmt: skip
     services.store.finish(record, session.logs, filter_name(action))
     return record
 
 
-def _new_id() -> str:
-    import uuid
-
-    return uuid.uuid4().hex
-
-
 def _record(
     action: dict[str, Any], path: str, user_ns: str, activation_id: str, session: _Session, status: int,
     result: Any, start: int, accepted_ms: int, cause: str | None,
 ) -> dict[str, Any]:  # fmt: skip
-    topmost = cause is None
-    annotations: list[dict[str, Any]] = [
-        {"key": "topmost", "value": topmost},
-        {"key": "path", "value": path},
-        {"key": "kind", "value": SEQUENCE},
-        {"key": "conductor", "value": True},
-    ]
-    if not topmost:
-        annotations.append({"key": "causedBy", "value": SEQUENCE})
-    annotations.append({"key": "waitTime", "value": max(0, start - accepted_ms)})
-    annotations.append({"key": "limits", "value": {**action["limits"], "memory": session.max_memory}})
+    limits = {**action["limits"], "memory": session.max_memory}
+    annotations = composite_annotations(path, cause, start - accepted_ms, limits, conductor=True)
     return composite_record(
         action, user_ns, activation_id, start=start, end=now_ms(), cause=cause, duration=session.duration,
         status=status, response=response_json(status, result), logs=session.logs, annotations=annotations,

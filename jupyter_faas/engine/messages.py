@@ -18,6 +18,8 @@ __all__ = [
     "AUTH_REALM",
     "BINDING_CANNOT_REFERENCE_BINDING",
     "BINDING_DOES_NOT_EXIST",
+    "COMPOSITION_FAILED",
+    "COMPOSITION_TOO_LONG",
     "DOCS_WITH_COUNT",
     "ENTITY_NAME_ILLEGAL",
     "EXEC_UNDEFINED",
@@ -39,6 +41,10 @@ __all__ = [
     "argument_not_integer",
     "bad_epoch",
     "bad_name_filter",
+    "composition_bad_name",
+    "composition_not_entitled",
+    "composition_not_found",
+    "composition_retrieve_timeout",
     "duration_above",
     "duration_below",
     "entity_too_big",
@@ -81,6 +87,9 @@ SEQUENCE_NO_COMPONENT = "No component specified for the sequence."
 SEQUENCE_IS_CYCLIC = "Sequence may not refer to itself."
 SEQUENCE_COMPONENT_NOT_FOUND = "Sequence component does not exist."
 SEQUENCE_FAILED = "Sequence failed."  # Messages.sequenceActivationFailure
+# ErrorResponse.scala (Messages): compositions (conductor actions)
+COMPOSITION_TOO_LONG = "Too many actions in the composition."
+COMPOSITION_FAILED = "Activation failure during composition."
 # ErrorResponse.scala (Messages): packages
 BINDING_DOES_NOT_EXIST = "Binding references a package that does not exist."
 PACKAGE_CANNOT_BECOME_BINDING = "Resource is a package and cannot be converted into a binding."
@@ -103,6 +112,22 @@ def not_authorized(value: str) -> str:  # Messages.notAuthorizedtoAccessResource
 
 def sequence_retrieve_timeout(activation_id: str) -> str:  # Messages.sequenceRetrieveActivationTimeout
     return f"Timeout reached when retrieving activation {activation_id} for sequence component."
+
+
+def composition_retrieve_timeout(activation_id: str) -> str:  # Messages.compositionActivationTimeout
+    return f"Timeout reached when retrieving activation {activation_id} during composition."
+
+
+def composition_bad_name(value_json: str) -> str:  # Messages.compositionComponentInvalid
+    return f"Failed to parse action name from json value {value_json} during composition."
+
+
+def composition_not_entitled(fqn: str) -> str:  # Messages.compositionComponentNotAccessible
+    return f"Failed entitlement check for action with name '{fqn}' during composition."
+
+
+def composition_not_found(fqn: str) -> str:  # Messages.compositionComponentNotFound
+    return f"Failed to resolve action with name '{fqn}' during composition."
 
 
 def trigger_with_inactive_rule(rule: str, action: str) -> str:  # Messages.triggerWithInactiveRule

@@ -174,6 +174,31 @@ def filter_name(action: dict[str, Any]) -> str:
     return f"{ns_parts[1]}/{action['name']}" if len(ns_parts) == 2 else action["name"]
 
 
+def composite_annotations(
+    path: str,
+    cause: str | None,
+    wait_ms: int,
+    limits: dict[str, Any] | None,
+    *,
+    conductor: bool = False,
+) -> list[dict[str, Any]]:
+    """A sequence's or a composition's annotations: ``topmost``, ``path``, ``kind: sequence``,
+    (``conductor``,) ``causedBy`` when nested, ``waitTime``, and ``limits`` when given."""
+    annotations: list[dict[str, Any]] = [
+        {"key": "topmost", "value": cause is None},
+        {"key": "path", "value": path},
+        {"key": "kind", "value": "sequence"},
+    ]
+    if conductor:
+        annotations.append({"key": "conductor", "value": True})
+    if cause is not None:
+        annotations.append({"key": "causedBy", "value": "sequence"})
+    annotations.append({"key": "waitTime", "value": max(0, wait_ms)})
+    if limits is not None:
+        annotations.append({"key": "limits", "value": limits})
+    return annotations
+
+
 def composite_record(
     action: dict[str, Any],
     user_ns: str,

@@ -21,12 +21,12 @@ from typing import Any
 from ..errors import InvalidRequest
 from . import messages as msg
 from .conductors import is_conductor, run_composition
-from .invoker import now_ms, resolve, start_job
-from .records import composite_record, filter_name, pending_doc, response_json
+from .invoker import Resolved, now_ms, resolve, start_job
+from .records import composite_annotations, composite_record, filter_name, pending_doc, response_json
 from .services import Services
 from .validation import SEQUENCE
 
-__all__ = ["MAX_SEQUENCE", "check_components", "run_sequence"]
+__all__ = ["MAX_SEQUENCE", "check_components", "new_id", "run_component", "run_sequence"]
 
 MAX_SEQUENCE = 50  # whisk.config actionSequenceMaxLimit in a stock deployment
 _APPLICATION_ERROR, _WHISK_ERROR = 1, 3
@@ -136,31 +136,22 @@ async def run_sequence(
                     resolved,
                     next_payload,
                     user_ns,
-                    _new_id(),
+                    new_id(),
                     accepted_ms=now_ms(),
                     cause=activation_id,
                 )
                 acc.atomic += 1
             elif resolved.action["exec"]["kind"] == SEQUENCE:
                 record, acc.atomic = await run_sequence(
-                    services, resolved.action, resolved.path, user_ns, next_payload, _new_id(),
+                    services, resolved.action, resolved.path, user_ns, next_payload, new_id(),
                     accepted_ms=now_ms(), cause=activation_id, atomic=acc.atomic, depth=depth + 1,
                 )  # fmt: skip
             else:
-                job = start_job(
-                    services,
-                    resolved,
-                    next_payload,
-                    user_ns,
-                    blocking=True,
-                    cause=activation_id,
-                    throttle=False,
+                component_id, waited = await run_component(
+                    services, resolved, next_payload, user_ns, cause=activation_id
                 )
-                waited = await services.scheduler.wait(job, resolved.action["limits"]["timeout"] / 1000 + 60)
                 if waited is None:
-                    acc.fail(
-                        _WHISK_ERROR, msg.sequence_retrieve_timeout(job.activation_id), job.activation_id
-                    )
+                    acc.fail(_WHISK_ERROR, msg.sequence_retrieve_timeout(component_id), component_id)
                     break
                 record, acc.atomic = waited, acc.atomic + 1
             if not acc.add(record):
@@ -175,8 +166,20 @@ async def run_sequence(
     return record, acc.atomic
 
 
-def _new_id() -> str:
+def new_id() -> str:
+    """A new activation id (the controller's ActivationId.generate: 32 hex)."""
     return uuid.uuid4().hex
+
+
+async def run_component(
+    services: Services, resolved: Resolved, payload: dict[str, Any], user_ns: str, *, cause: str
+) -> tuple[str, dict[str, Any] | None]:
+    """One atomic component of a sequence or a composition, run blocking (no throttle: upstream checks
+    it once, for the whole) with ``cause``; (its id, its record, or None when the wait ran out)."""
+    job = start_job(services, resolved, payload, user_ns, blocking=True, cause=cause, throttle=False)
+    return job.activation_id, await services.scheduler.wait(
+        job, resolved.action["limits"]["timeout"] / 1000 + 60
+    )
 
 
 def _record(
@@ -190,18 +193,8 @@ def _record(
     cause: str | None,
 ) -> dict[str, Any]:
     """makeSequenceActivation: the record of one sequence run."""
-    topmost = cause is None
-    annotations: list[dict[str, Any]] = [
-        {"key": "topmost", "value": topmost},
-        {"key": "path", "value": path},
-        {"key": "kind", "value": SEQUENCE},
-    ]
-    if not topmost:
-        annotations.append({"key": "causedBy", "value": SEQUENCE})
-    annotations.append({"key": "waitTime", "value": max(0, start - accepted_ms)})
-    if acc.max_memory is not None:
-        limits = {**action["limits"], "memory": acc.max_memory}
-        annotations.append({"key": "limits", "value": limits})
+    limits = None if acc.max_memory is None else {**action["limits"], "memory": acc.max_memory}
+    annotations = composite_annotations(path, cause, start - accepted_ms, limits)
     return composite_record(
         action, user_ns, activation_id, start=start, end=now_ms(), cause=cause, duration=acc.duration,
         status=acc.status, response=acc.response, logs=acc.logs, annotations=annotations,

@@ -230,19 +230,16 @@ async def serve(args: argparse.Namespace) -> None:
     server.add_sockets(sockets)
     services.api_host = f"http://{host if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}"
     state = data_dir / STATE_FILE
-    _write_state(
-        state,
-        {
-            "pid": os.getpid(),
-            "host": host,
-            "port": port,
-            "data_dir": str(data_dir),
-            "auth": choice.mode,  # own | guest | given: where a front end finds the key (never the key)
-            "started": process_start_time(os.getpid()),
-            "sandbox": getattr(runtime, "sandbox_status", "no runtime"),
-        },
-    )
-    info = json.loads(state.read_text())
+    info = {
+        "pid": os.getpid(),
+        "host": host,
+        "port": port,
+        "data_dir": str(data_dir),
+        "auth": choice.mode,  # own | guest | given: where a front end finds the key (never the key)
+        "started": process_start_time(os.getpid()),
+        "sandbox": getattr(runtime, "sandbox_status", "no runtime"),
+    }
+    _write_state(state, info)
 
     def report(sizes: dict[str, Any]) -> None:  # the retention thread's counts, for engine --status
         _write_state(state, {**info, "store": sizes})

@@ -9,15 +9,13 @@ the extension's transcoder (``web_responses.py``). Building the arguments is ``w
 
 from __future__ import annotations
 
-import json
-import uuid
 from typing import Any
 
 from ..contract import BLOCKING_WAIT_MS, MAX_PAYLOAD_BYTES
 from ..errors import AuthenticationFailed, FaasError, InvalidRequest, NotFound, RequestTooLarge
 from . import messages as msg
 from .actions_api import invoke
-from .base import ApiHandler
+from .base import ApiHandler, NotFoundHandler
 from .invoker import Resolved, resolve
 from .validation import check_name
 from .web_requests import WebRequest, annotation, build_arguments, check_whisk_auth, split_extension
@@ -163,13 +161,8 @@ class WebActionHandler(ApiHandler):
         super().write_error(status_code, **kwargs)
 
 
-class WebNotFoundHandler(ApiHandler):
+class WebNotFoundHandler(NotFoundHandler):
     """``/api/v1/web`` paths without namespace, package and action: no route, 404, no key asked."""
 
     requires_auth = False
     browser_public = True
-
-    def prepare(self) -> None:
-        self.check_browser()
-        self.set_status(404)
-        self.finish(json.dumps({"error": msg.ROUTE_NOT_FOUND, "code": uuid.uuid4().hex}))

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import messages as msg
+from .sandbox import explain
 
 __all__ = ["LogCollector", "format_log_line"]
 
@@ -48,8 +49,6 @@ class LogCollector:
         """The lines, with upstream's closing lines; with ``sandbox`` (the folders a sandboxed process may
         use), one line for each path it was refused (``sandbox.explain``)."""
         if sandbox:
-            from .sandbox import explain
-
             for text in explain(self.lines, sandbox):
                 self.lines.append(format_log_line("stderr", text))
         if self.truncated:
