@@ -181,6 +181,8 @@ export class FaasModel {
       this.deploys.setJob(className, this._failedJob(className, options.error));
       return null;
     }
+    // this deploy's report replaces the last one at once, before the server answers
+    this.deploys.setJob(className, this._startingJob(className));
     try {
       this.deploys.setJob(className, await this._api.startBuild(this._notebook, options.value));
     } catch (error) {
@@ -352,17 +354,22 @@ export class FaasModel {
   }
 
   private _failedJob(className: string, error: IErrorPayload): IBuildJob {
+    return { ...this._startingJob(className), state: 'failed', stage: null, stages: [], error };
+  }
+
+  /** The job of a deploy the server has not answered yet (no id: the poll leaves it alone). */
+  private _startingJob(className: string): IBuildJob {
     return {
       id: '',
       className,
       notebook: this._notebook?.path ?? '',
-      state: 'failed',
-      stage: null,
-      stages: [],
+      state: 'running',
+      stage: 'starting',
+      stages: [{ name: 'starting', state: 'running' }],
       build: null,
       test: null,
       deployment: null,
-      error,
+      error: null,
       created: this._now()
     };
   }

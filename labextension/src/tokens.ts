@@ -74,7 +74,7 @@ export interface IDeployOptions {
 }
 
 export interface IStage {
-  name: 'build' | 'test' | 'deploy';
+  name: 'starting' | 'build' | 'test' | 'deploy'; // 'starting': before the server answers
   state: 'pending' | 'running' | 'done' | 'failed';
   seconds?: number;
 }

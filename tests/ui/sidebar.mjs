@@ -43,6 +43,27 @@ async function sidebarShot(page, name) {
  * it. The modal palette closes when it loses focus, and a notebook that finishes loading (its kernel
  * connecting) can take the focus at that moment: then open it again.
  */
+/** The id of the deploy just started: the report shows it (never the last deploy's) once the server
+ * answers; until then it shows a "starting" job with no id. */
+async function thisDeploysJob(form, previous) {
+  const report = form.locator('[data-testid="faas-build-report"]');
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const id = await report.getAttribute('data-job');
+    const state = await report.getAttribute('data-state');
+    if (id === '' && state !== 'running') {
+      throw new Error(`the new deploy failed before it started: ${await report.innerText()}`);
+    }
+    if (id !== '' && id !== previous) {
+      return id;
+    }
+    if (Date.now() > deadline) {
+      throw new Error('the new deploy never got a job id');
+    }
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}
+
 async function runFromPalette(page, label) {
   const palette = page.locator('.lm-CommandPalette-input');
   const item = page.locator('.lm-CommandPalette-item', { hasText: label }).first();
@@ -249,10 +270,12 @@ async function run(page) {
   const cell = page.locator('.jp-Notebook .jp-Cell').nth(cellIndex);
   await cell.scrollIntoViewIfNeeded();
   await cell.locator('.jp-InputArea-editor').click();
+  const firstJob = await report.getAttribute('data-job');
   await runFromPalette(page, 'Deploy the Class Under the Cursor to OpenWhisk');
   await form.waitFor({ timeout: 30000 });
+  const secondJob = await thisDeploysJob(form, firstJob);
   await form
-    .locator('[data-testid="faas-build-report"][data-state="succeeded"]')
+    .locator(`[data-testid="faas-build-report"][data-job="${secondJob}"][data-state="succeeded"]`)
     .waitFor({ timeout: DEPLOY_TIMEOUT });
   const again = await form.locator('[data-testid="faas-deployed"]').innerText();
   if (!again.includes('nothing uploaded')) {

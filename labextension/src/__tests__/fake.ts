@@ -43,12 +43,15 @@ export class FakeApi implements IFaasApi {
   /** Build jobs stay running for this many `build()` polls. */
   buildPolls = 2;
   lastOptions: IDeployOptions | null = null;
+  /** When set, `startBuild` answers only once it resolves (a slow server). */
+  holdStart: Promise<void> | null = null;
   failNext: FaasRequestError | null = null;
 
   private _later: { record: IActivation; lists: number }[] = [];
   private _job: IBuildJob | null = null;
   private _polls = 0;
   private _ids = 0;
+  private _jobIds = 0;
 
   private _check(call: string): void {
     this.calls.push(call);
@@ -78,10 +81,13 @@ export class FakeApi implements IFaasApi {
 
   async startBuild(notebook: INotebookPayload, options: IDeployOptions): Promise<IBuildJob> {
     this._check('startBuild');
+    if (this.holdStart) {
+      await this.holdStart;
+    }
     this.lastOptions = options;
     this._polls = 0;
     this._job = {
-      id: 'job1',
+      id: `job${++this._jobIds}`,
       className: options.className,
       notebook: notebook.path,
       state: 'running',

@@ -196,6 +196,34 @@ describe('FaasModel', () => {
     expect(model.polling).toBe(false);
   });
 
+  it("replaces the last deploy's report at once, before the server answers", async () => {
+    api.classList = [classInfo('SmartBodyCrop', 'c1', 1, 20)];
+    await model.setNotebook(NOTEBOOK);
+    await model.deploy('SmartBodyCrop');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(model.deploys.job('SmartBodyCrop')?.state).toBe('succeeded');
+    const last = model.deploys.job('SmartBodyCrop')?.id;
+    let answer: () => void = () => undefined;
+    api.holdStart = new Promise<void>(resolve => (answer = resolve));
+    const deploying = model.deploy('SmartBodyCrop');
+    const starting = model.deploys.job('SmartBodyCrop');
+    expect(starting).toMatchObject({
+      id: '',
+      state: 'running',
+      stage: 'starting',
+      deployment: null
+    });
+    await vi.advanceTimersByTimeAsync(300); // polls meanwhile leave the id-less job alone
+    expect(model.deploys.job('SmartBodyCrop')?.stage).toBe('starting');
+    answer();
+    const job = await deploying;
+    expect(job?.id).not.toBe(last);
+    expect(job?.id).not.toBe('');
+    api.holdStart = null;
+    await vi.advanceTimersByTimeAsync(200);
+    expect(model.deploys.job('SmartBodyCrop')).toMatchObject({ id: job?.id, state: 'succeeded' });
+  });
+
   it('shows a non-blocking activation as running until its record is stored', async () => {
     model.invoker.select('smart-body-crop');
     model.invoker.setBlocking(false);

@@ -178,7 +178,12 @@ export function BuildReport(props: { job: IBuildJob }): JSX.Element {
   const build = job.build;
   const base64 = build ? Math.ceil(build.zipBytes / 3) * 4 : 0;
   return (
-    <div className="jp-faas-report" data-testid="faas-build-report" data-state={job.state}>
+    <div
+      className="jp-faas-report"
+      data-testid="faas-build-report"
+      data-state={job.state}
+      data-job={job.id}
+    >
       <StageList job={job} />
       {build ? (
         <div className="jp-faas-build">
