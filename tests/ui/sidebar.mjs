@@ -188,6 +188,8 @@ async function run(page) {
     throw new Error(`deploy failed: ${await report.innerText()}`);
   }
   const summary = await report.innerText();
+  // The form folds away below; the second deploy's report must show another job than this one.
+  const firstJob = await report.getAttribute('data-job');
   for (const expected of ['plan', 'zip', 'Local test', 'cold', 'warm', 'deployed']) {
     if (!summary.includes(expected)) {
       throw new Error(`the build summary lacks "${expected}": ${summary}`);
@@ -270,7 +272,6 @@ async function run(page) {
   const cell = page.locator('.jp-Notebook .jp-Cell').nth(cellIndex);
   await cell.scrollIntoViewIfNeeded();
   await cell.locator('.jp-InputArea-editor').click();
-  const firstJob = await report.getAttribute('data-job');
   await runFromPalette(page, 'Deploy the Class Under the Cursor to OpenWhisk');
   await form.waitFor({ timeout: 30000 });
   const secondJob = await thisDeploysJob(form, firstJob);
