@@ -56,6 +56,8 @@ def _run(args: argparse.Namespace) -> int:
         )
         if state.get("sandbox"):
             print(f"filesystem sandbox: {state['sandbox']}")
+        if state.get("memory"):
+            print(f"memory limits: {state['memory']}")
         store = state.get("store")
         if store:  # written by the engine after each retention sweep
             print(

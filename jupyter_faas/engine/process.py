@@ -26,6 +26,7 @@ import requests
 
 from ..contract import DEFAULT_PORT, GUEST_KEY
 from ..errors import EngineError
+from ..runtime.host import engine_unsupported
 from .keys import GUEST, own_key, read_own_key, secure_dir
 from .ownership import is_our_engine
 from .server import LOCK_FILE, STATE_FILE, default_data_dir
@@ -108,6 +109,8 @@ def start(
     ``auth``: None for the engine's own key (created in ``data_dir`` if needed), ``"guest"`` for
     OpenWhisk's public guest key, or a ``uuid:key`` to accept (handed over on the child's stdin).
     """
+    if why := engine_unsupported():
+        raise EngineError(why, fix="Use WSL2, or a real OpenWhisk configured in ~/.wskprops.")
     data = secure_dir(_data_dir(data_dir))
     if auth is None:
         key, flag = own_key(data), None  # created here, so the handle knows it before the engine is up

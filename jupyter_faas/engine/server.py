@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import contextlib
 import ctypes
-import fcntl
 import json
 import logging
 import logging.handlers
@@ -238,6 +237,7 @@ async def serve(args: argparse.Namespace) -> None:
         "auth": choice.mode,  # own | guest | given: where a front end finds the key (never the key)
         "started": process_start_time(os.getpid()),
         "sandbox": getattr(runtime, "sandbox_status", "no runtime"),
+        "memory": getattr(runtime, "memory_status", "no runtime"),
     }
     _write_state(state, info)
 
@@ -258,6 +258,7 @@ async def serve(args: argparse.Namespace) -> None:
         data_dir,
         args.concurrency_limit,
     )
+    log.info("memory limits: %s; filesystem sandbox: %s", info["memory"], info["sandbox"])
 
     flusher = PeriodicCallback(_flush_logs, 500)
     flusher.start()
@@ -285,6 +286,8 @@ async def serve(args: argparse.Namespace) -> None:
 def _lock(data_dir: Path) -> IO[bytes]:
     """An exclusive lock on ``engine.lock``: a second engine on the same data directory stops here,
     before it touches the store or sweeps the first one's containers as leftovers."""
+    import fcntl  # POSIX: imported here so that the package imports on Windows (host.engine_unsupported)
+
     handle = open(data_dir / LOCK_FILE, "ab")  # noqa: SIM115 - held until the engine stops
     deadline = time.monotonic() + 1.0  # a caller probing the lock (process._locked) holds it an instant
     while True:

@@ -1,6 +1,7 @@
 """Driving a warm run (``runtime.begin``) from the event loop: no worker thread, no thread hand-off.
 
-``drive`` waits for the run's fd with ``loop.add_reader`` and for its time limit with ``loop.call_later``,
+``drive`` waits for the run's pipes with ``loop.add_reader`` (one reader per open pipe, each removed at its
+EOF: the loop's selector is epoll on Linux, kqueue on macOS) and for its time limit with ``loop.call_later``,
 and calls ``done(outcome)`` on the loop when the run is over. What could block the loop stays off it: a run
 that did not end cleanly (time limit, crash, out of memory: the process is killed and its pipes drained)
 is finished on a thread of the loop's default executor, and so is destroying a container a developer
@@ -26,7 +27,7 @@ class WarmRunLike(Protocol):
 
     timeout_s: float
 
-    def fileno(self) -> int: ...
+    def fds(self) -> frozenset[int]: ...
     def ready(self) -> bool: ...
     def expire(self) -> None: ...
     @property
@@ -39,7 +40,7 @@ class WarmRunLike(Protocol):
 
 def drive(loop: asyncio.AbstractEventLoop, warm: WarmRunLike, done: Callable[[RunOutcome], None]) -> None:
     """Call ``done(outcome)`` on ``loop`` once ``warm`` is over (``done`` must not raise)."""
-    fd = warm.fileno()
+    watched = set(warm.fds())
     ended = False
 
     def over() -> None:
@@ -47,7 +48,9 @@ def drive(loop: asyncio.AbstractEventLoop, warm: WarmRunLike, done: Callable[[Ru
         if ended:
             return
         ended = True
-        loop.remove_reader(fd)
+        for fd in watched:
+            loop.remove_reader(fd)
+        watched.clear()
         timer.cancel()
         if warm.clean:  # the answer and the logs are in: finishing costs no wait
             outcome = warm.finish()
@@ -61,13 +64,19 @@ def drive(loop: asyncio.AbstractEventLoop, warm: WarmRunLike, done: Callable[[Ru
     def readable() -> None:
         if warm.ready():
             over()
+            return
+        open_now = warm.fds()
+        for fd in watched - open_now:  # at EOF: a closed pipe would stay readable forever
+            loop.remove_reader(fd)
+        watched.intersection_update(open_now)
 
     def expired() -> None:
         warm.expire()
         over()
 
     timer = loop.call_later(warm.timeout_s, expired)
-    loop.add_reader(fd, readable)
+    for fd in watched:
+        loop.add_reader(fd, readable)
 
 
 def _finish_and_close(warm: WarmRunLike) -> RunOutcome:

@@ -1,15 +1,15 @@
 """One action "container": a launcher process with its own folder, environment, process group and limits.
 
-A container is spawned bare (a "stem cell": the kind's interpreter running ``launcher.py``), then
-initialised once with an action and run many times, by one caller at a time (``pool.py`` sees to that).
-Each exchange writes one command line, then collects the answer on the response pipe and the
-end-of-activation sentinels on stdout and stderr, timestamping log lines as they are read. The caller
-either waits in its thread (``init``, ``run``: no polling sleeps), or, for a run, drives it from an event
-loop: ``start_run`` then ``step`` whenever ``fileno()`` (an epoll over the three pipes) is readable, then
-``end_run``. It enforces the time limit (kill the process group), the memory limit (cgroup, or an RSS
-watchdog polled every ~10 ms), the logs limit and the 1 MB result limit, and maps every failure to
-upstream's outcome. What this module does not own: which container serves which run (``pool.py``),
-kinds, log line formatting (``logs.py``).
+A container is spawned bare (a "stem cell": the kind's interpreter running ``launcher.py``), then initialised
+once with an action and run many times, by one caller at a time (``pool.py`` sees to that). Each exchange
+writes one command line, then collects the answer on the response pipe and the end-of-activation sentinels on
+stdout and stderr, timestamping log lines as they are read. The caller either waits in its thread (``init``,
+``run``: no polling sleeps), or, for a run, drives it from an event loop: ``start_run`` then ``step`` whenever
+one of ``fds()`` (its open pipes) is readable, then ``end_run``; in its thread it waits on them with
+``host.new_selector()`` (epoll, kqueue, or poll in portable mode). It enforces the time limit (kill the
+process group), the memory limit (cgroup, or an RSS watchdog polled every ~10 ms), the logs limit and the 1 MB
+result limit, and maps every failure to upstream's outcome. What this module does not own: which container
+serves which run (``pool.py``), kinds, log line formatting (``logs.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import contextlib
 import itertools
 import json
 import os
-import select
+import selectors
 import signal
 import subprocess
 import time
@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from ..contract import MAX_PAYLOAD_BYTES
+from . import host
 from . import messages as msg
 from .answers import Exchange, read_init_answer, read_run_answer
-from .limits import MemoryGuard, make_guard
+from .limits import POLL_MS, MemoryGuard, make_guard
 from .logs import LogCollector, format_log_line
 from .processes import TAG_VARIABLE, kill_tagged, kill_tree, record_launcher
 from .sandbox import allowed as sandbox_folders
@@ -39,12 +40,10 @@ __all__ = ["Container", "Exchange", "LogCollector", "Talk", "format_log_line"]
 LAUNCHER = str(Path(__file__).resolve().parent / "launcher.py")
 _SENTINEL = msg.SENTINEL.encode()
 _IDS = itertools.count(1)
-_POLL_MS = 10
 _EXIT_CHECK_MS = 200  # how often a waiting exchange checks that the launcher itself still runs
 _MAX_LINE = 16 * 1024
 # a pipe's capacity: a larger buffer is allocated (mmap) and freed at every read (~18 us each)
 _READ = 64 * 1024
-_READABLE = select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR
 
 
 class Talk:
@@ -94,6 +93,8 @@ class Container:
         if lifeline is not None:
             argv.append(str(lifeline))
         child_env = {**env, "HOME": str(folder), TAG_VARIABLE: self.tag}
+        if host.portable():  # the launcher takes the same paths (and removes the variable)
+            child_env[host.PORTABLE_VARIABLE] = "1"
         self.sandbox = sandbox_folders(env)  # what its process may use, when sandboxed (sandbox.py)
         self.proc: subprocess.Popen[bytes] | Forked
         try:
@@ -111,9 +112,9 @@ class Container:
         self._answer_fd = r3
         self._out = self.proc.stdout.fileno()
         self._err = self.proc.stderr.fileno()
-        self._poller = select.epoll()  # readable (as an fd) whenever one of the pipes is: see fileno()
+        self._poller = host.new_selector()
         for fd in (r3, self._out, self._err):
-            self._poller.register(fd, _READABLE)
+            self._poller.register(fd, selectors.EVENT_READ)
         self._partial = {self._out: b"", self._err: b""}
         self._open = {r3, self._out, self._err}
         self.initialized = False
@@ -171,14 +172,14 @@ class Container:
         return read_run_answer(*self._exchange({"run": fields}, timeout_ms, logs), timeout_ms)
 
     def start_run(self, fields: dict[str, Any], timeout_ms: int, logs: LogCollector) -> Talk:
-        """Send one activation and return at once: call ``step`` whenever ``fileno()`` is readable (and
+        """Send one activation and return at once: call ``step`` whenever one of ``fds()`` is readable (and
         ``expire`` when the time limit passes) until it says the run is over, then ``end_run``."""
         return self._start({"run": fields}, timeout_ms, logs)
 
-    def fileno(self) -> int:
-        """An fd that is readable while the action's pipes have something to read (an event loop waits on
-        it between ``step`` calls)."""
-        return self._poller.fileno()
+    def fds(self) -> frozenset[int]:
+        """The pipes still open (answer, stdout, stderr): an event loop waits for any of them to be
+        readable between ``step`` calls, and stops waiting on one once it is no longer here (at its EOF)."""
+        return frozenset(self._open)
 
     def step(self, talk: Talk) -> bool:
         """Read what the pipes hold now, without waiting; True when the exchange is over."""
@@ -223,7 +224,7 @@ class Container:
             if remaining <= 0:
                 talk.reason = "timeout"
                 break
-            wait = min(remaining * 1000.0, _POLL_MS if polls else _EXIT_CHECK_MS)
+            wait = min(remaining * 1000.0, POLL_MS if polls else _EXIT_CHECK_MS)
             self._pump(talk, int(wait) + 1)
             if not talk.have_answer and self.proc.poll() is not None:
                 self._pump(talk, 0)  # what it wrote before it ended is still in the pipe
@@ -251,7 +252,7 @@ class Container:
 
     def _pump(self, talk: Talk, wait_ms: int) -> None:
         """One poll of the pipes (waiting up to ``wait_ms``), one memory check, and what was read."""
-        events = self._poller.poll(wait_ms / 1000.0)
+        events = self._poller.select(wait_ms / 1000.0)
         if self.guard.polls and self.guard.over_limit():
             talk.reason = "memory"
             return
@@ -259,7 +260,8 @@ class Container:
             return
         now = time.time_ns()
         logs = talk.logs
-        for fd, _ in events:
+        for key, _ in events:
+            fd = key.fd
             data = os.read(fd, _READ)
             if fd == self._answer_fd:
                 if not data:
@@ -322,11 +324,12 @@ class Container:
         """After a kill: read what the dead process left in its pipes (briefly, never blocking long)."""
         end = time.monotonic() + 0.2
         while {self._out, self._err} & self._open and time.monotonic() < end:
-            events = self._poller.poll(0.02)
+            events = self._poller.select(0.02)
             if not events:
                 break
             now = time.time_ns()
-            for fd, _ in events:
+            for key, _ in events:
+                fd = key.fd
                 data = os.read(fd, _READ)
                 if fd == self._answer_fd:
                     if not data:
@@ -366,8 +369,8 @@ class Container:
                 os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=5)
-        if self.proc.returncode != -signal.SIGKILL:
-            kill_tagged(self.tag)
+        if self.proc.returncode != -signal.SIGKILL or not host.keeps_orphans():
+            kill_tagged(self.tag)  # the orphans it left, or (no subreaper) what its action detached
         if self.memory_peak is None:
             self.memory_peak = self.guard.peak_bytes()
 

@@ -8,7 +8,6 @@ and reused after. What this module does not own: images layered on a kind (``ima
 
 from __future__ import annotations
 
-import fcntl
 import glob
 import hashlib
 import os
@@ -120,11 +119,17 @@ class file_lock:
     def __enter__(self) -> file_lock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        if os.name == "posix":  # Windows runs no engine, so nothing else builds environments at once
+            import fcntl
+
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        if os.name == "posix":
+            import fcntl
+
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
 
 

@@ -159,9 +159,13 @@ def _run(main, message):
     return json.dumps(res, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
+# Portable mode (``host.py``): Linux takes macOS's paths. Popped, so the action never sees it.
+PORTABLE = os.environ.pop("JUPYTER_FAAS_PORTABLE", "") == "1" or not sys.platform.startswith("linux")
+
+
 def _become_subreaper():
     """Linux: orphaned descendants are re-parented to us, not to init (PR_SET_CHILD_SUBREAPER = 36)."""
-    if not sys.platform.startswith("linux"):
+    if PORTABLE:
         return
     with contextlib.suppress(Exception):
         import ctypes
@@ -169,21 +173,53 @@ def _become_subreaper():
         ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
 
 
-def _descendants():
-    """Pids of every descendant of this process (Linux: from /proc; elsewhere: none known)."""
+def _from_ps():
+    """pid -> children, and the pids that carry this container's tag in their environment, from ``ps``
+    (macOS, portable mode): without a subreaper, what the action detached left our tree, not its tag."""
+    import subprocess
+
+    tag = os.environ.get("JUPYTER_FAAS_CONTAINER", "")
+    marker = f"JUPYTER_FAAS_CONTAINER={tag}".encode()
     parents: dict[int, list[int]] = {}
-    with contextlib.suppress(OSError):
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{entry}/stat", "rb") as f:
-                parents.setdefault(int(f.read().rsplit(b")", 1)[1].split()[1]), []).append(int(entry))
+    tagged = []
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        lines = subprocess.run(
+            ["ps", "eww", "-A", "-o", "pid=,ppid=,command="], capture_output=True, check=False, timeout=5
+        ).stdout.splitlines()
+        for line in lines:
+            with contextlib.suppress(ValueError, IndexError):
+                words = line.split(None, 2)
+                pid, ppid = int(words[0]), int(words[1])
+                parents.setdefault(ppid, []).append(pid)
+                if tag and len(words) > 2 and marker + b" " in words[2] + b" ":
+                    tagged.append(pid)
+    return parents, tagged
+
+
+def _descendants():
+    """Pids of every descendant of this process (Linux: from /proc; elsewhere: from ``ps``, with what
+    carries our tag)."""
+    parents: dict[int, list[int]] = {}
+    tagged = []
+    if PORTABLE:
+        parents, tagged = _from_ps()
+    else:
+        with contextlib.suppress(OSError):
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit():
+                    continue
+                with (
+                    contextlib.suppress(OSError, ValueError, IndexError),
+                    open(f"/proc/{entry}/stat", "rb") as f,
+                ):
+                    parents.setdefault(int(f.read().rsplit(b")", 1)[1].split()[1]), []).append(int(entry))
     found, stack = [], [os.getpid()]
     while stack:
         for child in parents.get(stack.pop(), []):
             found.append(child)
             stack.append(child)
-    return found
+    me = os.getpid()
+    return found + [pid for pid in tagged if pid != me and pid not in found]
 
 
 def _kill_tree_and_exit():
@@ -195,7 +231,7 @@ def _kill_tree_and_exit():
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(OSError):
-        os.killpg(os.getpgid(0), signal.SIGKILL)  # our group, ourselves included (macOS: the best we have)
+        os.killpg(os.getpgid(0), signal.SIGKILL)  # our group, ourselves included
     os._exit(1)
 
 

@@ -21,7 +21,7 @@ import time
 from collections import OrderedDict, defaultdict
 from pathlib import Path
 
-from . import sandbox
+from . import host, limits, sandbox
 from .container import Container
 from .environments import Environment
 from .processes import TAG_VARIABLE, Lifeline, engine_tag, sweep
@@ -49,7 +49,7 @@ def _remove_stale_folders(folder: Path) -> None:
             pid = int(entry.name[1:].split("-", 1)[0])
         except ValueError:
             continue
-        if pid != os.getpid() and not os.path.exists(f"/proc/{pid}"):
+        if pid != os.getpid() and not host.pid_exists(pid):
             shutil.rmtree(entry, ignore_errors=True)
 
 
@@ -85,6 +85,7 @@ class Pool:
         self._closed = False
         self.use_zygotes = zygotes_enabled() if zygotes is None else zygotes
         self.sandboxed, self.sandbox_status = sandbox.status()  # Landlock, said once
+        self.memory_enforcer, self.memory_status = limits.status()  # cgroup v2 | v1 | watchdog, said once
         self._zygotes: dict[Path, Zygote | None] = {}  # None: it failed to start, containers exec
         self._zygote_lock = threading.Lock()
         self._thread = threading.Thread(target=self._maintain, name="jupyter-faas-pool", daemon=True)

@@ -160,6 +160,11 @@ class Runtime:
         """Whether action processes run in the filesystem sandbox, in a sentence (``sandbox.py``)."""
         return self._pool.sandbox_status
 
+    @property
+    def memory_status(self) -> str:
+        """How memory limits are enforced (cgroup v2, v1 or the watchdog), in a sentence (``limits.py``)."""
+        return self._pool.memory_status
+
     def stem_count(self) -> int:
         """Prewarmed launcher processes waiting for an action."""
         return self._pool.stem_count()

@@ -1,11 +1,11 @@
 """``WarmRun``: one activation on a warm container, driven from an event loop instead of a blocked thread.
 
-``Runtime.begin`` takes an idle initialised container of the revision (or gives ``None``: cold starts and
-the RSS-polling memory watchdog stay on ``Runtime.run``), sends the activation and returns a ``WarmRun``.
-The caller waits for ``fileno()`` to be readable (``loop.add_reader``), calls ``ready()`` each time until it
-is True, calls ``expire()`` if ``timeout_s`` passes first, then ``finish()`` for the ``RunOutcome`` (the same
-as ``run`` gives) and ``close()``. ``finish`` blocks (killing the process and draining its pipes) only
-when ``clean`` is False, and ``close`` (destroying a container that must not be reused) may block a few
+``Runtime.begin`` takes an idle initialised container of the revision (or gives ``None``: cold starts and the
+RSS-polling memory watchdog stay on ``Runtime.run``), sends the activation and returns a ``WarmRun``. The
+caller waits for one of ``fds()`` to be readable (``loop.add_reader`` on each), calls ``ready()`` each time
+until it is True, calls ``expire()`` if ``timeout_s`` passes first, then ``finish()`` for the ``RunOutcome``
+(the same as ``run`` gives) and ``close()``. ``finish`` blocks (killing the process and draining its pipes)
+only when ``clean`` is False, and ``close`` (destroying a container that must not be reused) may block a few
 milliseconds: an event loop runs those on a thread. What this module does not own: the exchange itself
 (``container.py``), pooling (``pool.py``).
 """
@@ -42,10 +42,9 @@ class WarmRun:
         self._over = False
         self.timeout_s = spec.timeout_ms / 1000.0
 
-    def fileno(self) -> int:
-        """Readable whenever the action's pipes have something to say."""
-        assert self._container is not None
-        return self._container.fileno()
+    def fds(self) -> frozenset[int]:
+        """The action's open pipes: wait until one is readable, then call ``ready()``."""
+        return frozenset() if self._container is None else self._container.fds()
 
     def ready(self) -> bool:
         """Read what is there without waiting; True when the run is over (``finish`` may be called)."""

@@ -19,11 +19,12 @@ import select
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 from typing import IO, Any
+
+from . import host
 
 __all__ = ["MODULES_VARIABLE", "Forked", "Zygote", "zygotes_enabled"]
 
@@ -35,7 +36,7 @@ _START_TIMEOUT_S = 120.0  # an image's imports (numpy, an interpreter of TF Lite
 
 def zygotes_enabled() -> bool:
     return (
-        sys.platform.startswith("linux")
+        host.linux_only()  # pidfd, SOCK_SEQPACKET
         and hasattr(os, "pidfd_open")
         and os.environ.get("JUPYTER_FAAS_ZYGOTE", "1") != "0"
     )

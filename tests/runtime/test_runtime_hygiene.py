@@ -20,7 +20,7 @@ import pytest
 from runtime_helpers import make_request, make_spec
 from test_runtime_limits import enforcer  # noqa: F401  (the cgroup/poll fixture)
 
-from jupyter_faas.runtime import Runtime, limits
+from jupyter_faas.runtime import Runtime, cgroups
 from jupyter_faas.runtime.processes import TAG_VARIABLE, engine_tag, sweep
 
 DETACH = """
@@ -64,8 +64,10 @@ def _gone_within(pids: list[int], seconds: float = 5.0) -> bool:
 
 
 def _our_groups() -> list[Path]:
-    root = limits._own_memory_cgroup()
-    return [] if root is None else list(root.glob(f"jupyter-faas-{os.getpid()}-*"))
+    root, _ = cgroups.find_root()
+    if root is None:
+        return []
+    return list(root.path.glob("c*" if root.version == 2 else f"jupyter-faas-{os.getpid()}-*"))
 
 
 def test_detached_children_die_with_their_container(

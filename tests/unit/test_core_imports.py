@@ -32,3 +32,43 @@ def test_core_modules_do_not_import_jupyter():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+# What CPython on Windows lacks (and psutil's Linux build needs, so psutil is imported before they go).
+POSIX_ONLY = ["fcntl", "resource", "termios", "pwd", "grp", "pty"]
+ON_WINDOWS = [
+    "jupyter_faas.capture",
+    "jupyter_faas.build",
+    "jupyter_faas.openwhisk",
+    "jupyter_faas.magics",
+    "jupyter_faas.server",
+    "jupyter_faas.cli",
+    "jupyter_faas.local_test",
+    "jupyter_faas.engine.process",
+]
+
+
+def test_everything_but_the_engine_imports_without_posix_modules():
+    """Windows: capture, build, the client, the magics, the server extension and the CLI import; starting
+    the engine says what to do instead (``host.engine_unsupported``)."""
+    code = (
+        "import importlib, sys\n"
+        "import psutil\n"
+        f"for name in {POSIX_ONLY!r}:\n"
+        "    sys.modules[name] = None\n"
+        f"for name in {ON_WINDOWS!r}:\n"
+        "    importlib.import_module(name)\n"
+        "from functools import partial\n"
+        "from jupyter_faas.engine import process\n"
+        "from jupyter_faas.errors import EngineError\n"
+        "from jupyter_faas.runtime import host\n"
+        "process.engine_unsupported = partial(host.engine_unsupported, 'nt')\n"
+        "try:\n"
+        "    process.start(port=0)\n"
+        "except EngineError as exc:\n"
+        "    print(exc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "does not run on Windows. Run JupyterLab in WSL2" in out.stdout, out.stdout
+    assert "~/.wskprops" in out.stdout
