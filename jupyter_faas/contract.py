@@ -76,6 +76,7 @@ class Kind:
     image: str  # the upstream image this kind runs in
     preinstalled: tuple[str, ...]  # distribution names (PEP 503-normalised)
     deprecated: bool = False
+    stock: bool = True  # in a stock deployment; the others are offered where their interpreter is found
 
 
 _STOCK = (
@@ -96,6 +97,9 @@ _STOCK = (
 KINDS: dict[str, Kind] = {
     "python:3.10": Kind("python:3.10", "3.10", "openwhisk/action-python-v3.10", _STOCK),
     "python:3.11": Kind("python:3.11", "3.11", "openwhisk/action-python-v3.11", _STOCK),
+    # upstream's runtime repository builds these too (3.12 released, 3.13 on its master)
+    "python:3.12": Kind("python:3.12", "3.12", "openwhisk/action-python-v3.12", _STOCK, stock=False),
+    "python:3.13": Kind("python:3.13", "3.13", "openwhisk/action-python-v3.13", _STOCK, stock=False),
 }
 DEFAULT_PYTHON_KIND = "python:3.10"  # what python:default resolves to in a stock deployment
 

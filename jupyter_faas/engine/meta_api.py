@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import __version__
 from ..contract import API_VERSION, DEFAULT_PYTHON_KIND, KINDS, LIMITS, MAX_PAYLOAD_BYTES
+from ..runtime.environments import available_kinds
 from .base import ApiHandler
 
 __all__ = ["ApiInfoHandler", "InfoHandler", "LimitsHandler", "NamespacesHandler"]
@@ -17,6 +18,8 @@ _MB = 1024 * 1024
 
 
 def _runtimes() -> dict[str, Any]:
+    """The manifest: the stock kinds, and python:3.12/3.13 where this machine has their interpreter."""
+    offered = available_kinds()
     return {
         "python": [
             {
@@ -28,6 +31,7 @@ def _runtimes() -> dict[str, Any]:
                 "requireMain": False,
             }
             for k in KINDS.values()
+            if k.name in offered
         ]
     }
 

@@ -165,7 +165,7 @@ def _load_runtime(work_dir: Path) -> RuntimeLike | None:
     runtime = Runtime(work_dir=work_dir)
 
     def prepare() -> None:  # build or load the kinds' environments now, so the first cold start is fast
-        for kind in KINDS:
+        for kind in [name for name, k in KINDS.items() if k.stock]:  # the others on first use
             try:
                 runtime.prepare(kind)
             except Exception as exc:

@@ -23,6 +23,7 @@ from ..errors import EngineError
 
 __all__ = [
     "Environment",
+    "available_kinds",
     "default_cache_dir",
     "ensure_kind",
     "file_lock",
@@ -77,12 +78,21 @@ def _python_version(python: str) -> str | None:
 
 
 def find_interpreter(version: str) -> Path:
-    """A CPython ``version`` ("3.10") interpreter: env override, pyenv, PATH, /usr/bin."""
+    """A CPython ``version`` ("3.10") interpreter: ``JUPYTER_FAAS_PYTHON_3_10`` when set (then only that
+    one), else this Python, pyenv's, PATH's, /usr/local/bin, /usr/bin."""
     var = "JUPYTER_FAAS_PYTHON_" + version.replace(".", "_")
     exe = f"python{version}"
-    candidates: list[str] = []
     if os.environ.get(var):
-        candidates.append(os.environ[var])
+        chosen = os.environ[var]
+        found = _python_version(chosen) if os.path.isfile(chosen) and os.access(chosen, os.X_OK) else None
+        if found == version:
+            return Path(chosen)
+        what = f"is CPython {found}" if found else "is not a Python interpreter that runs"
+        raise EngineError(
+            f"{var}={chosen} {what}: the python:{version} kind needs a CPython {version} interpreter.",
+            fix=f"Point {var} at a {exe} executable, or unset it to let jupyter-faas look for one.",
+        )
+    candidates: list[str] = []
     if f"{sys.version_info[0]}.{sys.version_info[1]}" == version:
         candidates.append(getattr(sys, "_base_executable", sys.executable))
     for base in ("/root/.pyenv", os.path.expanduser("~/.pyenv"), os.environ.get("PYENV_ROOT", "")):
@@ -100,9 +110,30 @@ def find_interpreter(version: str) -> Path:
         ):
             return Path(candidate)
     raise EngineError(
-        f"No CPython {version} interpreter found: the python:{version} kind cannot run actions.",
-        fix=f"Install it (e.g. `pyenv install {version}`) or set {var}=/path/to/{exe}.",
+        f"No CPython {version} interpreter found: the python:{version} kind cannot run actions here.",
+        fix=f"Install Python {version} (python.org, `brew install python@{version}`, "
+        f"`apt-get install {exe}` or `pyenv install {version}`) or set {var}=/path/to/{exe}; "
+        "or deploy with a kind this machine has (--kind).",
     )
+
+
+_AVAILABLE: dict[str, bool] = {}
+
+
+def available_kinds() -> list[str]:
+    """The kinds this machine offers: the stock deployment's always (a missing interpreter is said when an
+    action runs), the others where their interpreter is found (looked for once per process)."""
+    out = []
+    for name, kind in KINDS.items():
+        if not kind.stock and name not in _AVAILABLE:
+            try:
+                find_interpreter(kind.python)
+                _AVAILABLE[name] = True
+            except EngineError:
+                _AVAILABLE[name] = False
+        if kind.stock or _AVAILABLE[name]:
+            out.append(name)
+    return out
 
 
 def site_packages(venv: Path, version: str) -> Path:

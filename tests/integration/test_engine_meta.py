@@ -10,6 +10,8 @@ import requests
 from conftest import OwSession
 
 from jupyter_faas.engine.app import ROUTES
+from jupyter_faas.errors import EngineError
+from jupyter_faas.runtime.environments import find_interpreter
 
 AUTH_MISSING = "The resource requires authentication, which was not supplied with the request"
 AUTH_INVALID = "The supplied authentication is invalid"
@@ -39,7 +41,13 @@ def test_root_info_lists_limits_and_runtimes(engine):
     assert body["limits"]["concurrent_actions"] == 30
     assert body["limits"]["max_action_memory"] == 512 * 1024 * 1024
     kinds = [r["kind"] for r in body["runtimes"]["python"]]
-    assert kinds == ["python:3.10", "python:3.11"]
+    assert kinds[:2] == ["python:3.10", "python:3.11"]  # the stock deployment's, always
+    for extra in ("3.12", "3.13"):  # the others where this machine has their interpreter
+        try:
+            find_interpreter(extra)
+            assert f"python:{extra}" in kinds
+        except EngineError:
+            assert f"python:{extra}" not in kinds
     assert [r["kind"] for r in body["runtimes"]["python"] if r["default"]] == ["python:3.10"]
 
 
