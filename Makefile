@@ -12,6 +12,8 @@ STAMP := $(VENV)/.installed
 LABEXT_SOURCES := package.json $(wildcard labextension/src/*.ts labextension/src/*.tsx labextension/src/*/*.ts labextension/src/*/*.tsx labextension/style/*)
 # The browser of tests/ui (Playwright drives Debian's Chromium; Playwright's own download cannot work here).
 CHROMIUM := /usr/bin/chromium
+# Test files spread over workers (pytest-xdist), each file's tests on one worker (they share fixtures).
+WORKERS := -n auto --maxprocesses 4 --dist loadfile
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: demo demo-serve test install lint typecheck pytest pytest-portable labtest bench clean
@@ -51,12 +53,12 @@ labtest: node_modules/.installed
 	npm test --silent
 
 pytest: install node_modules/.installed $(CHROMIUM)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(WORKERS)
 
 # The runtime and engine tests again on the paths macOS takes (no epoll, cgroup, zygote, subreaper or /proc
 # read of ours; runtime/host.py), so that a Linux machine keeps them working.
 pytest-portable: install node_modules/.installed
-	JUPYTER_FAAS_PORTABLE=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/runtime $(wildcard tests/integration/test_engine_*.py)
+	JUPYTER_FAAS_PORTABLE=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(WORKERS) tests/runtime $(wildcard tests/integration/test_engine_*.py)
 
 test: lint typecheck labtest pytest pytest-portable
 

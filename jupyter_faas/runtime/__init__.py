@@ -23,7 +23,8 @@ Interface (stable; the engine and the local test depend on it)::
 Modules: ``runtime.py`` (``Runtime``: one activation end to end), ``launcher.py`` (runs inside the action
 process; standard library only), ``container.py`` (one action process: spawn, init, run, kill, limits),
 ``warm.py`` (a warm run driven by an event loop), ``answers.py`` (the launcher's answers read as
-upstream's invoker does), ``logs.py`` (log lines), ``limits.py`` (memory: cgroup or RSS watchdog),
+upstream's invoker does), ``logs.py`` (log lines), ``limits.py`` (memory: cgroup or RSS watchdog, and which
+is in force), ``cgroups.py`` (cgroup v2 and v1 groups), ``host.py`` (what only Linux has, and portable mode),
 ``pool.py`` (warm containers per revision, stem cells, reaping), ``environments.py`` (kind -> interpreter +
 stock packages), ``images.py`` (blackbox images realised as local environments), ``archive.py`` (safe zip
 extraction), ``messages.py`` (upstream's words).
