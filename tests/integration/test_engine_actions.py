@@ -176,7 +176,8 @@ def test_package_names(ow: OwSession):
             {"exec": {"kind": "python:3", "code": CODE}},
             400,
             "The request content was malformed:\nThe specified runtime 'python:3' is not supported by this "
-            "platform. Valid values are: 'blackbox', 'python:3.10', 'python:3.11', 'sequence'.",
+            "platform. Valid values are: 'blackbox', 'python:3.10', 'python:3.11', 'python:3.12', "
+            "'python:3.13', 'sequence'.",
         ),
         (
             {"exec": {"code": CODE}},
