@@ -46,6 +46,7 @@ __all__ = [
     "AuthenticationFailed",
     "BuildError",
     "CaptureError",
+    "CompositionError",
     "ConfigError",
     "Conflict",
     "ConnectionFailed",
@@ -126,6 +127,12 @@ class PackageTooLarge(BuildError):
 
 class EngineError(FaasError):
     status = 500
+
+
+class CompositionError(FaasError):
+    """A composition that cannot be built (a combinator given something it cannot take)."""
+
+    status = 400
 
 
 class ActionError(FaasError):

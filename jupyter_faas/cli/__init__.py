@@ -17,7 +17,7 @@ from ..errors import FaasError
 
 # Sub-command modules, in the order `jupyter-faas --help` lists them. A module that is not there yet is
 # skipped, so each group can land on its own.
-_GROUPS = ("engine", "config", "actions", "invoke", "activations", "events", "stats", "build")
+_GROUPS = ("engine", "config", "actions", "invoke", "activations", "events", "compose", "stats", "build")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -108,6 +108,9 @@ class EntityView:
         components = (d.get("exec") or {}).get("components")
         if components:
             facts.append(("components", " -> ".join(components)))
+        for a in d.get("annotations") or []:
+            if a.get("key") == "jupyter-faas/composition":  # compose.COMPOSITION_ANNOTATION
+                facts.append(("composition", str(a.get("value"))))
         if "status" in d:
             facts.append(("status", str(d["status"])))
         for key in ("trigger", "action"):

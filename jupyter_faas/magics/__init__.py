@@ -6,6 +6,7 @@ Thin adapters (parse with ``@magic_arguments``, call one service, return a ``dis
 * ``invoke.py``: ``%faas_invoke``, ``%faas_poll``, ``%faas_activations``, ``%faas_logs``, ``%faas_stats``,
   ``%faas_actions``, ``%faas_delete`` (the OpenWhisk client and stats);
 * ``events.py``: ``%faas_sequence``, ``%faas_trigger``, ``%faas_rule``, ``%faas_fire`` (pipelines);
+* ``compose.py``: ``%%faas_compose`` (a conductor action from combinators), ``%faas_path`` (a run's path);
 * ``config.py``: ``%faas_config``;
 * ``session.py``: the state on the shell (resolved config, client, embedded engine) and the one
   ``FaasError`` -> ``UsageError`` translation; ``progress.py``: progress of long steps.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .compose import ComposeMagics
 from .config import ConfigMagics
 from .deploy import DeployMagics
 from .events import EventMagics
@@ -24,6 +26,7 @@ from .invoke import InvokeMagics
 from .session import Session
 
 __all__ = [
+    "ComposeMagics",
     "ConfigMagics",
     "DeployMagics",
     "EventMagics",
@@ -35,5 +38,5 @@ __all__ = [
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register the ``%faas_*`` magics on ``ipython``."""
-    for magics in (DeployMagics, InvokeMagics, EventMagics, ConfigMagics):
+    for magics in (DeployMagics, InvokeMagics, EventMagics, ComposeMagics, ConfigMagics):
         ipython.register_magics(magics)

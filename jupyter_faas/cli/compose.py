@@ -1,0 +1,96 @@
+"""``jupyter-faas composition create|update NAME (FILE.py | -e EXPR)``, ``jupyter-faas composition path ID``.
+
+A composition is written with the combinators of ``jupyter_faas.compose`` (already in scope): ``-e`` gives
+one expression; a ``FILE.py`` is run and its ``composition`` variable taken (else its last expression).
+``path`` prints which components ran and which branch each ``when`` took. Does not own the combinators,
+the deploy nor the path (``compose/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+from pathlib import Path
+from typing import Any
+
+from ..compose import COMBINATORS, Node, deploy, path
+from ..errors import CompositionError
+from .config import add_connection_arguments, client_from, print_json, say
+
+__all__ = ["load_composition", "register"]
+
+
+def register(subparsers: Any) -> None:
+    composition = subparsers.add_parser(
+        "composition", help="deploy conductor compositions, show a run's path"
+    )
+    verbs = composition.add_subparsers(dest="verb", metavar="VERB", required=True)
+    for verb in ("create", "update"):
+        p = verbs.add_parser(verb, help=f"{verb} a composition (a conductor action)")
+        add_connection_arguments(p)
+        p.add_argument("name")
+        source = p.add_mutually_exclusive_group(required=True)
+        source.add_argument("file", nargs="?", type=Path, help="a .py file that sets `composition`")
+        source.add_argument("-e", "--expression", help="the composition as one Python expression")
+        p.add_argument("--kind", default="python:default", help="the conductor's kind")
+        p.add_argument("--no-check", action="store_true", help="deploy even if a component does not exist")
+        p.set_defaults(func=_put)
+    p = verbs.add_parser("path", help="the path a composition's run took (components, branches, result)")
+    add_connection_arguments(p)
+    p.add_argument("activation_id")
+    p.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS")
+    p.set_defaults(func=_path)
+
+
+def load_composition(file: Path | None = None, expression: str | None = None) -> Node | str:
+    """The composition an expression or a file builds (the combinators in scope)."""
+    scope: dict[str, Any] = dict(COMBINATORS)
+    where = "the expression" if expression is not None else str(file)
+    try:
+        if expression is not None:
+            value = eval(compile(expression, "<composition>", "eval"), scope)  # the user's own expression
+        else:
+            assert file is not None
+            source = file.read_text()
+            tree = ast.parse(source, str(file))
+            last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            if last is not None:
+                tree.body.pop()
+            exec(compile(tree, str(file), "exec"), scope)  # the user's own file
+            value = scope.get("composition")
+            if value is None and last is not None:
+                value = eval(compile(ast.Expression(last.value), str(file), "eval"), scope)
+    except OSError as exc:
+        raise CompositionError(f"Cannot read {file}: {exc.strerror}.") from None
+    except SyntaxError as exc:
+        raise CompositionError(f"{where} is not valid Python: {exc.msg} (line {exc.lineno}).") from None
+    if not isinstance(value, (Node, str)):
+        raise CompositionError(
+            f"{where} gives {type(value).__name__}, not a composition.",
+            fix="Build it with the combinators (sequence, when, try_, retry, let, literal, merge); in a "
+            "file, assign it to `composition`.",
+        )
+    return value
+
+
+def _put(args: argparse.Namespace) -> int:
+    composition = load_composition(args.file, args.expression)
+    with client_from(args) as client:
+        deployed = deploy(client, args.name, composition, kind=args.kind, check=not args.no_check)
+    say(f"ok: {args.verb}d composition {args.name}: {deployed.description}")
+    print_json(deployed.action)
+    return 0
+
+
+def _path(args: argparse.Namespace) -> int:
+    with client_from(args) as client:
+        run = path(client, args.activation_id, timeout=args.timeout)
+    print(f"composition {run.name}  {run.activation_id}  {run.status}")
+    for step in run.steps:
+        indent = "  " * (step.depth + 1)
+        if step.kind == "decision":
+            print(f"{indent}? {step.text}")
+        else:
+            print(f"{indent}{step.text:<28} {step.activation_id}  {step.status}  {step.duration} ms")
+    print_json(run.result)
+    return 0
