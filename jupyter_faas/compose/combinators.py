@@ -6,7 +6,8 @@ A composition is a tree of nodes, built with the functions here (in the spirit o
 * ``sequence(a, b, ...)``: each result is the next one's input;
 * ``when(test, then, else_=None, field="value")``: run ``test`` on the input, then ``then`` if its result's
   ``field`` is truthy, else ``else_``; both branches get the *input*, not the test's result (Composer's
-  ``if``); without ``else_`` the input goes on unchanged;
+  ``if``), or with ``keep_input=False`` the test's result (Composer's ``if_nosave``); without ``else_``
+  that goes on unchanged;
 * ``try_(body, catch)``: when ``body`` ends in an error result (``{"error": ...}``), run ``catch`` on it;
 * ``retry(times, body)``: run ``body`` again on the same input, up to ``times`` more times, while it errs;
 * ``let(bindings, body)``: every component in ``body`` gets ``bindings`` as parameters (its input wins);
@@ -77,12 +78,14 @@ def sequence(*steps: Any) -> Node:
     return Node("sequence", tuple(_node(s, f"step {i + 1} of sequence()") for i, s in enumerate(steps)))
 
 
-def when(test: Any, then: Any, else_: Any = None, *, field: str = "value") -> Node:
-    """If ``test``'s result has a truthy ``field``, run ``then`` on the input, else ``else_`` (if given)."""
+def when(test: Any, then: Any, else_: Any = None, *, field: str = "value", keep_input: bool = True) -> Node:
+    """If ``test``'s result has a truthy ``field``, run ``then``, else ``else_`` (if given), on the input
+    (or, with ``keep_input=False``, on the test's result)."""
     if not isinstance(field, str) or not field:
         raise CompositionError(f"when(field=...) must name a field of the test's result, not {field!r}.")
     other = None if else_ is None else _node(else_, "when()'s else_")
-    return Node("when", (_node(test, "when()'s test"), _node(then, "when()'s then"), other, field))
+    test_node, then_node = _node(test, "when()'s test"), _node(then, "when()'s then")
+    return Node("when", (test_node, then_node, other, field, bool(keep_input)))
 
 
 def try_(body: Any, catch: Any) -> Node:
@@ -136,10 +139,11 @@ def _emit(node: Node, out: list[dict[str, Any]]) -> None:
         for step in parts:
             _emit(step, out)
     elif op == "when":
-        test, then, other, field = parts
-        out.append({"op": "save"})
+        test, then, other, field, keep_input = parts
+        if keep_input:
+            out.append({"op": "save"})
         _emit(test, out)
-        branch = {"op": "branch", "field": field, "test": describe(test), "else": -1}
+        branch = {"op": "branch", "field": field, "test": describe(test), "else": -1, "restore": keep_input}
         out.append(branch)
         _emit(then, out)
         jump = {"op": "jump", "to": -1}
@@ -186,9 +190,10 @@ def describe(node: Any) -> str:
     if op == "sequence":
         return "sequence(" + ", ".join(describe(p) for p in parts) + ")"
     if op == "when":
-        test, then, other, field = parts
+        test, then, other, field, keep_input = parts
         text = f"when({describe(test)}.{field}, {describe(then)}"
-        return text + (f", {describe(other)})" if other is not None else ")")
+        text += f", {describe(other)}" if other is not None else ""
+        return text + (")" if keep_input else ", keep_input=False)")
     if op == "try":
         return f"try_({describe(parts[0])}, {describe(parts[1])})"
     if op == "retry":

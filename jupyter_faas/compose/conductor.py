@@ -71,11 +71,11 @@ def _run(pc, stack, params):
         if op == "save":
             stack.append({{"saved": params}})
         elif op == "branch":
-            saved = stack.pop()["saved"]
             taken = _truthy(params.get(step["field"]))
             branch = "true: then" if taken else "false: else"
             print(PATH + "when " + step["test"] + "." + step["field"] + " is " + branch, flush=True)
-            params = saved
+            if step["restore"]:
+                params = stack.pop()["saved"]
             if not taken:
                 pc = step["else"]
                 continue

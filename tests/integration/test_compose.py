@@ -90,6 +90,13 @@ def test_when_takes_the_branch_its_test_decides(client: Client, names: dict[str,
     assert bad.decisions() == [f"when {n['gate']}.ok is false: else"]
     assert bad.status == "success"
 
+    handed_on = unique("handed-on")
+    deploy(client, handed_on, when(n["gate"], n["echo"], field="ok", keep_input=False))
+    record, _ = _run(client, handed_on, {"score": 0.9})
+    assert record["response"]["result"] == {"got": {"ok": True, "score": 0.9}}  # the test's result
+    record, _ = _run(client, handed_on, {"score": 0.2})
+    assert record["response"]["result"] == {"ok": False, "score": 0.2}  # no else: it goes on unchanged
+
 
 def test_an_error_is_caught_or_ends_the_composition_as_an_application_error(client, names) -> None:
     caught = unique("caught")

@@ -40,7 +40,7 @@ def test_when_compiles_to_a_saved_input_a_branch_and_a_jump_over_the_else() -> N
     assert program(WORKFLOW) == [
         {"op": "save"},
         {"op": "call", "action": "image-quality-gate"},
-        {"op": "branch", "field": "ok", "test": "image-quality-gate", "else": 8},
+        {"op": "branch", "field": "ok", "test": "image-quality-gate", "else": 8, "restore": True},
         {"op": "call", "action": "smart-body-crop"},
         {"op": "save"},
         {"op": "call", "action": "auto-tag"},
@@ -52,6 +52,17 @@ def test_when_compiles_to_a_saved_input_a_branch_and_a_jump_over_the_else() -> N
         'when(image-quality-gate.ok, sequence(smart-body-crop, merge(auto-tag)), literal({"rejected": true}))'
     )
     assert components(WORKFLOW) == ["image-quality-gate", "smart-body-crop", "auto-tag"]
+
+
+def test_when_without_keeping_the_input_hands_the_test_result_on() -> None:
+    node = when("gate", "crop", field="ok", keep_input=False)  # Composer's if_nosave
+    assert program(node) == [
+        {"op": "call", "action": "gate"},
+        {"op": "branch", "field": "ok", "test": "gate", "else": 4, "restore": False},
+        {"op": "call", "action": "crop"},
+        {"op": "jump", "to": 4},
+    ]
+    assert describe(node) == "when(gate.ok, crop, keep_input=False)"
 
 
 def test_try_retry_and_let_push_and_pop_their_frames() -> None:
@@ -71,7 +82,7 @@ def test_try_retry_and_let_push_and_pop_their_frames() -> None:
     assert program(when("t", "a")) == [
         {"op": "save"},
         {"op": "call", "action": "t"},
-        {"op": "branch", "field": "value", "test": "t", "else": 5},  # Composer's default field
+        {"op": "branch", "field": "value", "test": "t", "else": 5, "restore": True},  # Composer's default field
         {"op": "call", "action": "a"},
         {"op": "jump", "to": 5},
     ]
