@@ -164,47 +164,55 @@ def _definitions(tree: ast.AST) -> dict[str, str]:
     return out
 
 
-def test_the_pipeline_section_gates_and_traces(executed: tuple[dict[str, Any], Path, EngineHandle]) -> None:
-    """Issue 8: quality gate then crop as a sequence, fired by a trigger through a rule, on a good photo
-    and on a blurred one; the engine holds each caused activation once."""
+def test_the_workflow_section_gates_crops_tags_and_traces(
+    executed: tuple[dict[str, Any], Path, EngineHandle],
+) -> None:
+    """Issue 14, part 3: the quality gate, the crop and the tagger as a conductor composition, fired by a
+    trigger through a rule, on a good photo and on a blurred one; both paths shown."""
     cells, _, engine = executed
     tried = _stream(cells["pipeline-try"])
-    assert "astronaut: eyes -> on to the crop" in tried and "blurred:   skipped: low quality" in tried
+    assert "astronaut: eyes -> on to the crop" in tried and "blurred:   low quality (score" in tried
     deployed = _data(cells["pipeline-gate"], "text/html")  # the %%faas_deploy cell form
     assert "image-quality-gate</b> version <b>0.0.1</b>" in deployed, deployed[:2000]
     plan = _stream(cells["pipeline-deploy"])
     assert plan.startswith("plan: ") and "opencv_python_headless" in plan
-    built = _stream(cells["pipeline-build"])
-    assert "components  /guest/image-quality-gate -> /guest/smart-body-crop" in built
-    assert "status      active" in built and "action      /guest/quality-then-crop" in built
-    good = _data(cells["pipeline-good"], "text/plain")
-    assert "rule guest/crop-on-upload -> guest/quality-then-crop" in good
-    assert re.search(r"image-quality-gate +[0-9a-f]{32}  success", good), good[:2000]
-    assert re.search(r"smart-body-crop +[0-9a-f]{32}  success", good)
-    assert '"x": 45' in good and '"w": 310' in good  # the same box as the direct invoke
-    assert "component" in _data(cells["pipeline-good"], "text/html")
-    poor = _data(cells["pipeline-blurred"], "text/plain")
-    assert re.search(r"image-quality-gate +[0-9a-f]{32}  application error", poor), poor
-    assert "smart-body-crop" not in poor.split("result", 1)[0].split("quality-then-crop", 1)[1]
-    assert "skipped: low quality" in poor and "blurry" in poor
-    check = _stream(cells["pipeline-check"])
+    tagger = _data(cells["pipeline-tag"], "text/plain")
+    assert "auto-tag" in tagger and "Local test" in tagger, tagger[:2000]
+    composed = _data(cells["pipeline-build"], "text/plain")
     assert (
-        "good photo: ['image-quality-gate', 'smart-body-crop'] -> {'x': 45, 'y': 62, 'w': 310, 'h': 450}"
-        in check
+        "composition when(image-quality-gate.image, sequence(smart-body-crop, merge(auto-tag)), "
+        "keep_input=False)" in composed
+    ), composed
+    assert "status      active" in _stream(cells["pipeline-rule"])
+    good = _data(cells["pipeline-good"], "text/plain")
+    assert "rule guest/workflow-on-upload -> guest/photo-workflow" in good
+    for name in ("image-quality-gate", "smart-body-crop", "auto-tag"):
+        assert re.search(rf"{name} +[0-9a-f]{{32}}  success", good), good[:3000]
+    good_path = _data(cells["pipeline-good-path"], "text/plain")
+    assert "? when image-quality-gate.image is true: then" in good_path
+    assert '"x": 45' in good_path and '"w": 310' in good_path  # the same box as the direct invoke
+    assert "decision" in _data(cells["pipeline-good-path"], "text/html")
+    poor = _data(cells["pipeline-blurred"], "text/plain")
+    assert "? when image-quality-gate.image is false: else" in poor
+    assert "smart-body-crop" not in poor and "auto-tag" not in poor  # neither ran
+    assert "low quality" in poor and "blurry" in poor
+    check = _stream(cells["pipeline-check"]).splitlines()
+    assert check[0] == (
+        "good photo: ['image-quality-gate', 'smart-body-crop', 'auto-tag'] "
+        "['when image-quality-gate.image is true: then']"
     )
-    assert "blurred:    ['image-quality-gate'] -> application error: skipped: low quality" in check
-    # the engine's records: the sequence twice (2 + 1 components), each trigger firing once
+    assert check[1].startswith(
+        "           -> {'x': 45, 'y': 62, 'w': 310, 'h': 450} ['person', 'face visible'"
+    )
+    assert check[2] == "blurred:    ['image-quality-gate'] ['when image-quality-gate.image is false: else']"
+    assert check[3].startswith("           -> low quality (score ")
+    # the engine's records: each firing once, each caused composition once
     user, _, key = engine.auth.partition(":")
     base = f"{engine.url}/namespaces/_/activations"
-    seq = requests.get(base, params={"name": "quality-then-crop"}, auth=(user, key), timeout=30).json()
-    assert len(seq) == 2
-    lengths = sorted(
-        len(requests.get(f"{base}/{a['activationId']}", auth=(user, key), timeout=30).json()["logs"])
-        for a in seq
-    )
-    assert lengths == [1, 2]
     fired = requests.get(base, params={"name": "photo-uploaded"}, auth=(user, key), timeout=30).json()
     assert len(fired) == 2
+    tags = requests.get(base, params={"name": "auto-tag"}, auth=(user, key), timeout=30).json()
+    assert len(tags) == 1  # the good photo's (the local test at deploy runs outside the engine)
 
 
 def test_the_notebook_model_code_is_the_samples() -> None:

@@ -19,7 +19,7 @@ import pytest
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 PHOTOS = SAMPLES / "photos"
-for folder in ("smart_body_crop", "image_quality"):
+for folder in ("smart_body_crop", "image_quality", "auto_tag"):
     if str(SAMPLES / folder) not in sys.path:
         sys.path.insert(0, str(SAMPLES / folder))
 

@@ -82,7 +82,8 @@ def test_try_retry_and_let_push_and_pop_their_frames() -> None:
     assert program(when("t", "a")) == [
         {"op": "save"},
         {"op": "call", "action": "t"},
-        {"op": "branch", "field": "value", "test": "t", "else": 5, "restore": True},  # Composer's default field
+        # Composer's default field: "value"
+        {"op": "branch", "field": "value", "test": "t", "else": 5, "restore": True},
         {"op": "call", "action": "a"},
         {"op": "jump", "to": 5},
     ]

@@ -1,0 +1,1 @@
+../samples/auto_tag/auto_tag.py
