@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..compose import COMBINATORS, Node, deploy, path
+from ..display import PathView
 from ..errors import CompositionError
 from .config import add_connection_arguments, client_from, print_json, say
 
@@ -85,12 +86,5 @@ def _put(args: argparse.Namespace) -> int:
 def _path(args: argparse.Namespace) -> int:
     with client_from(args) as client:
         run = path(client, args.activation_id, timeout=args.timeout)
-    print(f"composition {run.name}  {run.activation_id}  {run.status}")
-    for step in run.steps:
-        indent = "  " * (step.depth + 1)
-        if step.kind == "decision":
-            print(f"{indent}? {step.text}")
-        else:
-            print(f"{indent}{step.text:<28} {step.activation_id}  {step.status}  {step.duration} ms")
-    print_json(run.result)
+    print(repr(PathView(run)))  # the notebook's text: components, decisions, the result
     return 0

@@ -207,9 +207,9 @@ def test_the_command_line_deploys_from_a_file_and_prints_the_path(
     )
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
-    assert lines[0].startswith(f"composition {name}  {activation_id}  success")
+    assert lines[0] == f"Composition {name}: activation {activation_id}  success"
     assert lines[1].split()[0] == names["gate"] and lines[2] == f"  ? when {names['gate']}.ok is true: then"
-    assert lines[3].split()[0] == names["tag"]
+    assert lines[3].split()[0] == names["tag"] and lines[4] == "  result {"
     bad = subprocess.run(
         [*cli, "composition", "create", name, "-e", "sequence("], env=env, capture_output=True, text=True
     )
