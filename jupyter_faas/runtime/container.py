@@ -49,10 +49,14 @@ _READ = 64 * 1024
 class Talk:
     """One exchange in progress: the answer so far, the streams that owe a sentinel, the deadline."""
 
-    __slots__ = ("answer", "deadline", "have_answer", "length", "logs", "pending", "reason")
+    __slots__ = ("answer", "deadline", "have_answer", "length", "logs", "next_check", "pending", "reason")
 
     def __init__(self, deadline: float, logs: LogCollector, pending: set[int]) -> None:
         self.deadline = deadline
+        # The watchdog's next RSS reading: every POLL_MS from the start, not at every wake-up (a reading
+        # walks the process table, milliseconds off Linux). A run answers first only if it took < 10 ms,
+        # too short to touch the 100 MB that would take an action over the smallest limit (128 MB).
+        self.next_check = time.monotonic() + POLL_MS / 1000.0
         self.logs = logs
         self.pending = pending  # the log streams that still owe this exchange a sentinel
         self.answer = bytearray()
@@ -251,11 +255,13 @@ class Container:
         return False
 
     def _pump(self, talk: Talk, wait_ms: int) -> None:
-        """One poll of the pipes (waiting up to ``wait_ms``), one memory check, and what was read."""
+        """One poll of the pipes (waiting up to ``wait_ms``), the memory check when due, what was read."""
         events = self._poller.select(wait_ms / 1000.0)
-        if self.guard.polls and self.guard.over_limit():
-            talk.reason = "memory"
-            return
+        if self.guard.polls and time.monotonic() >= talk.next_check:
+            talk.next_check = time.monotonic() + POLL_MS / 1000.0
+            if self.guard.over_limit():
+                talk.reason = "memory"
+                return
         if not events:
             return
         now = time.time_ns()
