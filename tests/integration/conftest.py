@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,26 @@ def start_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
 @pytest.fixture(scope="session")
 def engine(start_engine: Callable[..., EngineHandle]) -> EngineHandle:
     return start_engine(concurrency_limit=30)
+
+
+@pytest.fixture
+def ctrl_c() -> Iterator[Callable[[float], threading.Timer]]:
+    """``ctrl_c(seconds)``: a Ctrl-C (SIGINT to this process) that many seconds from now, with Python's own
+    handler in place for the test: a process started in the background by a non-interactive shell (nohup,
+    ``cmd &``, some CI runners) inherits SIGINT ignored, and then a Ctrl-C would do nothing."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timers: list[threading.Timer] = []
+
+    def press(seconds: float) -> threading.Timer:
+        timer = threading.Timer(seconds, os.kill, (os.getpid(), signal.SIGINT))
+        timers.append(timer)
+        timer.start()
+        return timer
+
+    yield press
+    for timer in timers:
+        timer.cancel()
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture

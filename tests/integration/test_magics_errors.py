@@ -4,11 +4,10 @@ what went wrong and what to do, with no traceback and never the key."""
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from IPython.core.error import UsageError
@@ -218,17 +217,15 @@ def _children() -> set[int]:
     return pids
 
 
-def test_interrupting_a_local_test_leaves_no_process_behind(shell: TestingShell, capsys: Capsys) -> None:
+def test_interrupting_a_local_test_leaves_no_process_behind(
+    shell: TestingShell, capsys: Capsys, ctrl_c: Any
+) -> None:
     shell.cell(
         "import time\nclass Slow14:\n    def predict(self):\n        time.sleep(30)\n        return {}\n"
     )
     before = _children()
-    timer = threading.Timer(2.0, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
-    try:
-        text = usage_error(shell, "%faas_test Slow14 --test-args '{}'", capsys)
-    finally:
-        timer.cancel()
+    ctrl_c(2.0)
+    text = usage_error(shell, "%faas_test Slow14 --test-args '{}'", capsys)
     assert "Interrupted while testing slow14 locally" in text
     deadline = time.monotonic() + 20
     while _children() - before and time.monotonic() < deadline:

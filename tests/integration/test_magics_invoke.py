@@ -5,10 +5,9 @@
 from __future__ import annotations
 
 import os
-import signal
-import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -105,15 +104,11 @@ def test_a_wait_shorter_than_the_action_gives_the_activation_id(shell: TestingSh
 
 
 def test_interrupting_a_wait_leaves_the_activation_running(
-    shell: TestingShell, echo: str, capsys: pytest.CaptureFixture[str]
+    shell: TestingShell, echo: str, capsys: pytest.CaptureFixture[str], ctrl_c: Any
 ) -> None:
-    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
-    try:
-        with pytest.raises(UsageError, match=r"Interrupted while invoking .*The activation goes on"):
-            shell.cell(f"%faas_invoke {echo} sleep=3 marker=interrupted")
-    finally:
-        timer.cancel()
+    ctrl_c(1.0)
+    with pytest.raises(UsageError, match=r"Interrupted while invoking .*The activation goes on"):
+        shell.cell(f"%faas_invoke {echo} sleep=3 marker=interrupted")
     assert "interrupted" in capsys.readouterr().out
     # nothing half-done: the activation finishes on the server, and is listed once its record is stored
     wanted = {"echo": {"sleep": 3, "marker": "interrupted"}}
