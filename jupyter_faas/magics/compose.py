@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from ..compose import COMBINATORS, Node, deploy, path
@@ -55,6 +55,7 @@ class ComposeMagics(Magics):
         return Session.of(self.shell)
 
     @line_cell_magic
+    @no_var_expand  # the line is Python: {a} is a set, not IPython's {variable} expansion
     @magic_arguments()
     @argument("name", metavar="NAME", help="the composition's action name")
     @argument("expression", nargs="*", metavar="EXPR", help="the composition (line form; else the cell)")

@@ -173,6 +173,10 @@ def test_the_magics_deploy_a_composition_from_a_cell_and_show_its_path(shell: Te
 
     line = unique("from-a-line")
     assert shell.cell(f"%faas_compose {line} sequence({names['double']!r}, {names['double']!r})").doc["name"]
+    shell.user_ns["step"] = names["double"]  # a set literal stays Python: no {variable} expansion
+    assert "sequence(" + names["double"] + ")" in repr(
+        shell.cell(f"%faas_compose {line} sequence(*sorted({{step}}))")
+    )
     with pytest.raises(UsageError, match="must be one Python expression"):
         shell.cell(f"%%faas_compose {line}\nx = 1\n")
     with pytest.raises(UsageError, match="gives int, not a composition"):
