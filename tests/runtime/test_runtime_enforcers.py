@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -152,7 +153,10 @@ def test_the_engine_says_which_enforcer_it_uses(tmp_path: Path) -> None:
         )  # fmt: skip
         line = next(x for x in status.stdout.splitlines() if x.startswith("memory limits: "))
         assert line == f"memory limits: {limits.status()[1]}"  # the engine's environment is this one's
-        log = (data / "engine.log").read_text()
-        assert f"memory limits: {limits.status()[1]}; filesystem sandbox: " in log
+        said = f"memory limits: {limits.status()[1]}; filesystem sandbox: "
+        deadline = time.monotonic() + 30  # the engine flushes its log every 500 ms
+        while said not in (log := (data / "engine.log").read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert said in log, log
     finally:
         handle.stop()
