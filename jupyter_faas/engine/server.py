@@ -31,7 +31,7 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import PeriodicCallback
 from tornado.netutil import bind_sockets
 
-from ..contract import DEFAULT_PORT, KINDS
+from ..contract import DEFAULT_PORT
 from ..errors import EngineError, FaasError
 from .app import make_app
 from .browser import BrowserGuard
@@ -159,13 +159,14 @@ def _flush_logs() -> None:
 def _load_runtime(work_dir: Path) -> RuntimeLike | None:
     try:
         from ..runtime import Runtime
+        from ..runtime.environments import stock_kinds
     except ImportError:
         log.error("jupyter_faas.runtime.Runtime is not available: activations will fail")
         return None
     runtime = Runtime(work_dir=work_dir)
 
     def prepare() -> None:  # build or load the kinds' environments now, so the first cold start is fast
-        for kind in [name for name, k in KINDS.items() if k.stock]:  # the others on first use
+        for kind in stock_kinds():  # the others on first use
             try:
                 runtime.prepare(kind)
             except Exception as exc:

@@ -30,6 +30,7 @@ __all__ = [
     "find_interpreter",
     "resolve_kind",
     "site_packages",
+    "stock_kinds",
 ]
 
 _HERE = Path(__file__).resolve().parent
@@ -118,6 +119,11 @@ def find_interpreter(version: str) -> Path:
 
 
 _AVAILABLE: dict[str, bool] = {}
+
+
+def stock_kinds() -> list[str]:
+    """The kinds of a stock deployment (``python:3.10``, ``python:3.11``): prepared when an engine starts."""
+    return [name for name, kind in KINDS.items() if kind.stock]
 
 
 def available_kinds() -> list[str]:

@@ -24,12 +24,21 @@ import requests
 
 from jupyter_faas.contract import GUEST_KEY
 from jupyter_faas.engine import EngineHandle, start
+from jupyter_faas.runtime.environments import ensure_kind, stock_kinds
 
 ROOT = Path(__file__).resolve().parents[2]
 # Kind environments are built once per checkout (the Makefile sets the same).
 os.environ.setdefault("JUPYTER_FAAS_CACHE", str(ROOT / ".cache" / "jupyter-faas"))
 
 _counter = itertools.count()
+
+
+def stock_kinds_built() -> None:
+    """Build (or find) the stock kinds' environments before the first engine starts: on a fresh machine an
+    engine's first cold start waits for that PyPI install, which can outlast a blocking invoke's 60 s
+    (the invoke then answers 202, as upstream's does)."""
+    for kind in stock_kinds():
+        ensure_kind(kind)
 
 
 class OwSession(requests.Session):
@@ -64,6 +73,8 @@ def deploy(
 @pytest.fixture(scope="session")
 def start_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., EngineHandle]]:
     started: list[EngineHandle] = []
+
+    stock_kinds_built()
 
     def _start(data_dir: Path | None = None, **kwargs: Any) -> EngineHandle:
         kwargs.setdefault("port", 0)

@@ -27,6 +27,7 @@ from pytest_jupyter.jupyter_server import *  # noqa: F403  (fixtures: jp_fetch, 
 from tornado.httpclient import HTTPClientError
 
 from jupyter_faas.engine import EngineHandle, start
+from jupyter_faas.runtime.environments import ensure_kind, stock_kinds
 
 ROOT = Path(__file__).resolve().parents[2]
 os.environ.setdefault("JUPYTER_FAAS_CACHE", str(ROOT / ".cache" / "jupyter-faas"))
@@ -36,6 +37,8 @@ Api = Callable[..., Awaitable[tuple[int, Any]]]
 
 @pytest.fixture(scope="session")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineHandle]:
+    for kind in stock_kinds():  # built before the engine's first cold start waits on it (PyPI, once)
+        ensure_kind(kind)
     handle = start(port=0, data_dir=tmp_path_factory.mktemp("engine"), concurrency_limit=30)
     yield handle
     handle.stop()
