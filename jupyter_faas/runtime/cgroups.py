@@ -25,7 +25,6 @@ import errno
 import itertools
 import os
 import signal
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,10 +222,6 @@ def v1_root(mount: Path, own: str) -> tuple[Root | None, str]:
     return Root(1, group), ""
 
 
-def _is_linux() -> bool:
-    return sys.platform.startswith("linux")
-
-
 def _mounts() -> dict[str, Path]:
     """Mount points of the cgroup2 filesystem ("2") and of the v1 memory hierarchy ("memory")."""
     found: dict[str, Path] = {}
@@ -248,7 +243,7 @@ def find_root() -> tuple[Root | None, str]:
     """This engine's root for containers' groups (found once), or None and why there is none."""
     global _FOUND
     if not host.linux_only():
-        return None, "portable mode, JUPYTER_FAAS_PORTABLE=1" if _is_linux() else "cgroups are Linux's"
+        return None, host.why_portable()
     if _FOUND is not None:
         return _FOUND
     reasons: list[str] = []

@@ -34,7 +34,9 @@ __all__ = [
     "new_selector",
     "pid_exists",
     "portable",
+    "process_tree",
     "process_tree_rss",
+    "why_portable",
 ]
 
 PORTABLE_VARIABLE = "JUPYTER_FAAS_PORTABLE"
@@ -44,6 +46,11 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 def portable() -> bool:
     """True on every system but Linux, and on Linux with ``JUPYTER_FAAS_PORTABLE=1``."""
     return not sys.platform.startswith("linux") or os.environ.get(PORTABLE_VARIABLE, "") == "1"
+
+
+def why_portable() -> str:
+    """Why the Linux-only mechanisms are off (when ``portable()``), in a few words."""
+    return "portable mode, JUPYTER_FAAS_PORTABLE=1" if sys.platform.startswith("linux") else "not Linux"
 
 
 def linux_only() -> bool:
@@ -93,14 +100,18 @@ def _proc_tree_rss(pid: int) -> int:
     return total
 
 
-def _psutil_tree_rss(pid: int) -> int:
+def process_tree(pid: int) -> list[psutil.Process]:
+    """``pid`` and all its descendants (none when it is gone), through psutil."""
     try:
         root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
+        return [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0
+        return []
+
+
+def _psutil_tree_rss(pid: int) -> int:
     total = 0
-    for proc in procs:
+    for proc in process_tree(pid):
         try:
             total += proc.memory_info().rss
         except psutil.Error:

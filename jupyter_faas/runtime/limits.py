@@ -16,7 +16,7 @@ from collections.abc import Callable
 from . import cgroups, host
 from .host import process_tree_rss
 
-__all__ = ["CgroupMemory", "MemoryGuard", "PollMemory", "make_guard", "process_tree_rss", "status"]
+__all__ = ["CgroupMemory", "MemoryGuard", "PollMemory", "make_guard", "status"]
 
 LAST_ERROR = ""  # why the cgroup enforcer was not used, for diagnostics
 POLL_MS = 10
@@ -86,7 +86,6 @@ class CgroupMemory(MemoryGuard):
     def __init__(self, root: cgroups.Root) -> None:
         self.group = root.new_group()
         self.path = self.group.path
-        self.version = root.version
         self.limit = 0
         self._procs_fd: int | None = None
 

@@ -85,7 +85,7 @@ class Pool:
         self._closed = False
         self.use_zygotes = zygotes_enabled() if zygotes is None else zygotes
         self.sandboxed, self.sandbox_status = sandbox.status()  # Landlock, said once
-        self.memory_enforcer, self.memory_status = limits.status()  # cgroup v2 | v1 | watchdog, said once
+        self.memory_status = limits.status()[1]  # cgroup v2 | v1 | watchdog, said once
         self._zygotes: dict[Path, Zygote | None] = {}  # None: it failed to start, containers exec
         self._zygote_lock = threading.Lock()
         self._thread = threading.Thread(target=self._maintain, name="jupyter-faas-pool", daemon=True)

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import psutil
 
+from .host import process_tree
+
 __all__ = [
     "PID_FILE",
     "TAG_VARIABLE",
@@ -61,14 +63,6 @@ class Lifeline:
                 os.close(fd)
 
 
-def _tree(pid: int) -> list[psutil.Process]:
-    try:
-        root = psutil.Process(pid)
-        return [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return []
-
-
 def _signal(procs: list[psutil.Process], sig: int) -> None:
     for proc in procs:
         with contextlib.suppress(psutil.Error, OSError):
@@ -79,7 +73,7 @@ def kill_tree(pid: int) -> int:
     """SIGKILL ``pid`` and all its descendants, frozen first so none escapes; returns how many."""
     seen: dict[int, psutil.Process] = {}
     for _ in range(10):  # a fork between two walks adds a process: walk until nothing new appears
-        found = [p for p in _tree(pid) if p.pid not in seen]
+        found = [p for p in process_tree(pid) if p.pid not in seen]
         if not found:
             break
         _signal(found, signal.SIGSTOP)
