@@ -9,16 +9,14 @@ the deploy nor the path (``compose/``).
 from __future__ import annotations
 
 import argparse
-import ast
 from pathlib import Path
 from typing import Any
 
-from ..compose import COMBINATORS, Node, deploy, path
+from ..compose import deploy, from_expression, from_file, path
 from ..display import PathView
-from ..errors import CompositionError
 from .config import add_connection_arguments, client_from, print_json, say
 
-__all__ = ["load_composition", "register"]
+__all__ = ["register"]
 
 
 def register(subparsers: Any) -> None:
@@ -43,39 +41,8 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_path)
 
 
-def load_composition(file: Path | None = None, expression: str | None = None) -> Node | str:
-    """The composition an expression or a file builds (the combinators in scope)."""
-    scope: dict[str, Any] = dict(COMBINATORS)
-    where = "the expression" if expression is not None else str(file)
-    try:
-        if expression is not None:
-            value = eval(compile(expression, "<composition>", "eval"), scope)  # the user's own expression
-        else:
-            assert file is not None
-            source = file.read_text()
-            tree = ast.parse(source, str(file))
-            last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-            if last is not None:
-                tree.body.pop()
-            exec(compile(tree, str(file), "exec"), scope)  # the user's own file
-            value = scope.get("composition")
-            if value is None and last is not None:
-                value = eval(compile(ast.Expression(last.value), str(file), "eval"), scope)
-    except OSError as exc:
-        raise CompositionError(f"Cannot read {file}: {exc.strerror}.") from None
-    except SyntaxError as exc:
-        raise CompositionError(f"{where} is not valid Python: {exc.msg} (line {exc.lineno}).") from None
-    if not isinstance(value, (Node, str)):
-        raise CompositionError(
-            f"{where} gives {type(value).__name__}, not a composition.",
-            fix="Build it with the combinators (sequence, when, try_, retry, let, literal, merge); in a "
-            "file, assign it to `composition`.",
-        )
-    return value
-
-
 def _put(args: argparse.Namespace) -> int:
-    composition = load_composition(args.file, args.expression)
+    composition = from_expression(args.expression) if args.expression is not None else from_file(args.file)
     with client_from(args) as client:
         deployed = deploy(client, args.name, composition, kind=args.kind, check=not args.no_check)
     say(f"ok: {args.verb}d composition {args.name}: {deployed.description}")

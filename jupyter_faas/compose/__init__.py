@@ -13,8 +13,8 @@
 
 Modules: ``combinators.py`` (the tree and its program), ``conductor.py`` (the conductor action's code),
 ``deploy.py`` (create or update it over the REST API), ``path.py`` (which branch and components a run
-took). Core: no Jupyter import; the magic (``magics/compose.py``) and the CLI (``cli/compose.py``) are thin
-adapters over these.
+took), ``source.py`` (a composition from Python source: an expression or a file). Core: no Jupyter
+import; the magic (``magics/compose.py``) and the CLI (``cli/compose.py``) are thin adapters over these.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from .combinators import Node, action, describe, let, literal, merge, program, r
 from .conductor import conductor_code
 from .deploy import COMPOSITION_ANNOTATION, Deployed, components, deploy
 from .path import Path, Step, path
+from .source import COMBINATORS, EXAMPLE, from_expression, from_file
 
 __all__ = [
     "COMBINATORS",
     "COMPOSITION_ANNOTATION",
+    "EXAMPLE",
     "Deployed",
     "Node",
     "Path",
@@ -36,6 +38,8 @@ __all__ = [
     "conductor_code",
     "deploy",
     "describe",
+    "from_expression",
+    "from_file",
     "let",
     "literal",
     "merge",
@@ -46,15 +50,3 @@ __all__ = [
     "try_",
     "when",
 ]
-
-# What a cell or a file that builds a composition can use without importing anything.
-COMBINATORS = {
-    "action": action,
-    "sequence": sequence,
-    "when": when,
-    "try_": try_,
-    "retry": retry,
-    "let": let,
-    "literal": literal,
-    "merge": merge,
-}

@@ -35,11 +35,11 @@ class Deployed:
 
 def components(node: Node | str) -> list[str]:
     """The actions a composition calls, each once, in the order they first appear."""
-    seen: list[str] = []
-    for step in program(node):
-        if step["op"] == "call" and step["action"] not in seen:
-            seen.append(step["action"])
-    return seen
+    return _called(program(node))
+
+
+def _called(steps: list[dict[str, Any]]) -> list[str]:
+    return list(dict.fromkeys(s["action"] for s in steps if s["op"] == "call"))
 
 
 def deploy(
@@ -56,7 +56,7 @@ def deploy(
     exist already."""
     steps = program(composition)
     text = describe(composition)
-    called = components(composition)
+    called = _called(steps)
     if check:
         missing = []
         for component in called:

@@ -13,13 +13,12 @@ combinators at hand (``action``, ``sequence``, ``when``, ``try_``, ``retry``, ``
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments
 
-from ..compose import COMBINATORS, Node, deploy, path
+from ..compose import EXAMPLE, deploy, from_expression, path
 from ..display import EntityView, PathView
 from .params import parse_line
 from .progress import Progress
@@ -45,9 +44,6 @@ def _split(line: str) -> tuple[str, str]:
     return line, ""
 
 
-_EXAMPLE = "e.g. sequence('a', 'b') or when('gate', 'crop', literal({'rejected': True}), field='ok')"
-
-
 @magics_class
 class ComposeMagics(Magics):
     @property
@@ -70,30 +66,14 @@ class ComposeMagics(Magics):
         args = parse_line(self.faas_compose, head)
         source = (cell or "").strip() or expression
         if not source:
-            raise UsageError(f"Give the composition as a Python expression, {_EXAMPLE}.")
-        composition = self._evaluate(source)
+            raise UsageError(f"Give the composition as a Python expression, {EXAMPLE}.")
+        user_ns = self.shell.user_ns if self.shell is not None else {}
+        composition = from_expression(source, user_ns)  # the user's own expression, in their kernel
         options = {k: v for k, v in (("memory", args.memory), ("timeout", args.timeout)) if v is not None}
         deployed = deploy(
             self.session.client, args.name, composition, kind=args.kind, check=not args.no_check, **options
         )
         return EntityView("composition", deployed.action)
-
-    def _evaluate(self, source: str) -> Node | str:
-        try:
-            code = compile(source, "<faas_compose>", "eval")
-        except SyntaxError as exc:
-            raise UsageError(
-                f"The composition must be one Python expression ({exc.msg}, line {exc.lineno}), {_EXAMPLE}."
-            ) from None
-        user_ns = self.shell.user_ns if self.shell is not None else {}
-        namespace: dict[str, Any] = {**COMBINATORS, **user_ns}
-        value = eval(code, namespace)  # the user's own expression, in the user's own kernel
-        if not isinstance(value, (Node, str)):
-            raise UsageError(
-                f"The expression gives {type(value).__name__}, not a composition: build it with "
-                f"the combinators, {_EXAMPLE}."
-            )
-        return value
 
     @line_magic
     @magic_arguments()
