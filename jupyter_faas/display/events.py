@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..compose.deploy import COMPOSITION_ANNOTATION
 from ..openwhisk.trace import Firing, Trace
 from .html import CSS_CLASS, badge, esc, json_html, json_text, ms, status_badge, table
 
@@ -109,7 +110,7 @@ class EntityView:
         if components:
             facts.append(("components", " -> ".join(components)))
         for a in d.get("annotations") or []:
-            if a.get("key") == "jupyter-faas/composition":  # compose.COMPOSITION_ANNOTATION
+            if a.get("key") == COMPOSITION_ANNOTATION:
                 facts.append(("composition", str(a.get("value"))))
         if "status" in d:
             facts.append(("status", str(d["status"])))

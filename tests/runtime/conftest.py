@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from jupyter_faas.runtime import Runtime
-from jupyter_faas.runtime.environments import ensure_kind
+from jupyter_faas.runtime.environments import ensure_kind, stock_kinds
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ def cache_dir() -> Path:
 @pytest.fixture(scope="session")
 def kinds(cache_dir: Path) -> dict[str, Any]:
     """Both stock kinds, built once per cache (needs PyPI the first time)."""
-    return {kind: ensure_kind(kind, cache_dir) for kind in ("python:3.10", "python:3.11")}
+    return {kind: ensure_kind(kind, cache_dir) for kind in stock_kinds()}
 
 
 @pytest.fixture
