@@ -23,6 +23,7 @@ from .invoker import Resolved, action_spec, now_ms, resolve, start_job
 from .records import public
 from .sequences import check_components, run_sequence
 from .services import Services
+from .sharing import check_shared_package
 from .store import Store
 from .validation import SEQUENCE, check_name, make_action, parse_put, update_action
 
@@ -57,9 +58,12 @@ class ActionsListHandler(ApiHandler):
     """``GET .../actions`` (and ``GET .../actions/{pkg}/``: the actions of one package)."""
 
     def get(self, ns: str, package: str | None = None) -> None:
-        namespace = self.namespace(ns)
-        if package is not None:
-            namespace = f"{namespace}/{check_name(package)}"
+        if package is None:
+            namespace = self.namespace(ns)
+        else:  # a shared package's actions may be listed from any namespace
+            namespace = f"{self.readable_namespace(ns)}/{check_name(package)}"
+            if not namespace.startswith(f"{self.user_namespace}/"):
+                check_shared_package(self.services.store, namespace)
         skip, limit = parse_skip_limit(self, "actions")
         store = self.services.store
         if parse_bool(self, "count", False):
@@ -71,9 +75,13 @@ class ActionsListHandler(ApiHandler):
 class ActionHandler(ApiHandler):
     """One action: ``PUT`` / ``GET`` / ``DELETE`` / ``POST`` (invoke)."""
 
-    def _resolve(self, ns: str, first: str, second: str | None) -> tuple[str, str, str]:
-        """(entity namespace, name, path) from the URL: ``{name}`` or ``{pkg}/{name}``."""
-        user_ns = self.namespace(ns, first if second is None else f"{first}/{second}")
+    def _resolve(
+        self, ns: str, first: str, second: str | None, *, read: bool = False
+    ) -> tuple[str, str, str]:
+        """(entity namespace, name, path) from the URL: ``{name}`` or ``{pkg}/{name}``. A ``read`` (GET,
+        invoke) may name another namespace: ``_existing`` then checks it is shared (``sharing.py``)."""
+        entity = first if second is None else f"{first}/{second}"
+        user_ns = self.readable_namespace(ns) if read else self.namespace(ns, entity)
         check_name(first)
         if second is None:
             return user_ns, first, f"{user_ns}/{first}"
@@ -82,7 +90,7 @@ class ActionHandler(ApiHandler):
         return entity_ns, second, f"{entity_ns}/{second}"
 
     def _existing(self, path: str) -> Resolved:
-        resolved = resolve(self.services, path)
+        resolved = resolve(self.services, path, self.user_namespace)
         if resolved is None:
             raise NotFound(msg.RESOURCE_NOT_FOUND)
         return resolved
@@ -116,7 +124,7 @@ class ActionHandler(ApiHandler):
         self.reply(_with_code(store, path, doc) if kept else doc)
 
     def get(self, ns: str, first: str, second: str | None = None) -> None:
-        _, _, path = self._resolve(ns, first, second)
+        _, _, path = self._resolve(ns, first, second, read=True)
         resolved = self._existing(path)
         action = resolved.action
         if parse_bool(self, "code", True):
@@ -135,7 +143,7 @@ class ActionHandler(ApiHandler):
         self.reply(action)
 
     async def post(self, ns: str, first: str, second: str | None = None) -> None:
-        _, _, path = self._resolve(ns, first, second)
+        _, _, path = self._resolve(ns, first, second, read=True)
         size = len(self.request.body)
         if size > MAX_PAYLOAD_BYTES:
             raise RequestTooLarge(msg.entity_too_big("Request", size, MAX_PAYLOAD_BYTES))

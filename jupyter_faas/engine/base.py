@@ -139,6 +139,13 @@ class ApiHandler(RequestHandler):
         check_name(ns, field="Namespace")
         raise Forbidden(msg.not_authorized(ns if entity is None else f"{ns}/{entity}"))
 
+    def readable_namespace(self, ns: str) -> str:
+        """``_`` is the caller's namespace; another (well-formed) one is returned as it is, for a read whose
+        entity is then checked to be shared (``sharing.py``)."""
+        if ns == "_" or ns == self.user_namespace:
+            return self.user_namespace
+        return check_name(ns, field="Namespace")
+
     def require_json(self) -> None:
         """A body must be sent as application/json (415 otherwise), as spray-json's unmarshaller wants."""
         ctype = self.request.headers.get("Content-Type", "application/octet-stream")

@@ -23,6 +23,7 @@ from . import messages as msg
 from .invoker import Resolved, now_ms, resolve
 from .records import composite_annotations, composite_record, filter_name, pending_doc, response_json
 from .services import Services
+from .sharing import is_shared
 from .validation import SEQUENCE, check_name
 
 __all__ = ["is_conductor", "run_composition"]
@@ -151,7 +152,7 @@ async def run_composition(
             if counters.components >= counters.limit:
                 current = {"error": msg.COMPOSITION_TOO_LONG}
                 continue
-            if path.split("/", 1)[0] != user_ns:
+            if not is_shared(services.store, user_ns, path):
                 current = {"error": msg.composition_not_entitled(f"/{path}")}
                 continue
             component = resolve(services, path)

@@ -21,6 +21,7 @@ from typing import Any
 from ..runtime import ActionSpec, RunRequest
 from .scheduler import Job
 from .services import Services
+from .sharing import check_visible
 
 __all__ = ["Resolved", "action_spec", "now_ms", "resolve", "start_job"]
 
@@ -38,9 +39,14 @@ class Resolved:
     inherited: dict[str, Any]  # package (and binding) parameters, under the action's own
 
 
-def resolve(services: Services, path: str) -> Resolved | None:
-    """The action at ``guest/name`` or ``guest/pkg/name`` (``pkg`` may be a binding), or ``None``."""
+def resolve(services: Services, path: str, user_ns: str | None = None) -> Resolved | None:
+    """The action at ``guest/name`` or ``guest/pkg/name`` (``pkg`` may be a binding), or ``None``.
+
+    With ``user_ns``, what that namespace may not read or activate (``sharing.py``) is 403, before it is
+    looked up, so a private entity of another namespace is not told apart from a missing one."""
     store = services.store
+    if user_ns is not None:
+        check_visible(store, user_ns, path)
     parts = path.split("/")
     inherited: dict[str, Any] = {}
     if len(parts) == 3:
@@ -48,9 +54,11 @@ def resolve(services: Services, path: str) -> Resolved | None:
         if package is not None:
             binding = package.get("binding")
             if binding:
+                path = f"{binding['namespace']}/{binding['name']}/{parts[2]}"
+                if user_ns is not None:  # the bound package may have been unshared since
+                    check_visible(store, user_ns, path)
                 bound = store.get_entity("packages", f"{binding['namespace']}/{binding['name']}")
                 inherited.update(_values(bound["parameters"]) if bound else {})
-                path = f"{binding['namespace']}/{binding['name']}/{parts[2]}"
             inherited.update(_values(package["parameters"]))
     action = store.get_action(path)
     return None if action is None else Resolved(action, path, inherited)

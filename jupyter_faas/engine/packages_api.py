@@ -17,11 +17,17 @@ from . import messages as msg
 from .base import parse_bool
 from .entities import make_package, package_binding, parse_body, update_package
 from .invoker import now_ms
+from .sharing import check_shared_package
 from .triggers_api import EntityHandler
+from .validation import check_name
 
 __all__ = ["PackageHandler", "PackagesListHandler"]
 
 RESERVED = "default"
+
+
+def _is_feed(action: dict[str, Any]) -> bool:
+    return any(a["key"] == "feed" for a in action["annotations"])
 
 
 def _summary(p: dict[str, Any]) -> dict[str, Any]:
@@ -36,7 +42,8 @@ class PackagesListHandler(EntityHandler):
     collection = "packages"
 
     def get(self, ns: str) -> None:
-        self._list(ns, _summary)
+        """Any namespace's packages may be listed; another namespace shows only its shared ones."""
+        self._list(ns, _summary, shared=True)
 
 
 class PackageHandler(EntityHandler):
@@ -55,6 +62,8 @@ class PackageHandler(EntityHandler):
             bound = store.get_entity("packages", f"{binding['namespace']}/{binding['name']}")
             if bound is None:
                 raise InvalidRequest(msg.BINDING_DOES_NOT_EXIST)
+            if binding["namespace"] != user_ns:  # a binding reads its package: only a shared one
+                check_shared_package(store, f"{binding['namespace']}/{binding['name']}")
             if bound.get("binding"):
                 raise InvalidRequest(msg.BINDING_CANNOT_REFERENCE_BINDING)
         old = store.get_entity("packages", path)
@@ -67,7 +76,10 @@ class PackageHandler(EntityHandler):
         self.reply(doc)
 
     def get(self, ns: str, name: str) -> None:
-        path = self._path(ns, name)[1]
+        user_ns = self.readable_namespace(ns)
+        path = f"{user_ns}/{check_name(name)}"
+        if user_ns != self.user_namespace:  # another namespace's package: only a shared one (sharing.py)
+            check_shared_package(self.services.store, path)
         package = self._existing(path)
         store = self.services.store
         binding = package.get("binding")
@@ -79,13 +91,13 @@ class PackageHandler(EntityHandler):
             merged = {p["key"]: p for p in bound["parameters"]}
             merged.update({p["key"]: p for p in package["parameters"]})
             out["parameters"] = list(merged.values())
-        actions = store.list_actions(actions_of, 0, 10_000)
-        out["actions"] = [
+        inside = [
             {"name": a["name"], "version": a["version"], "annotations": a["annotations"]}
-            for a in actions
+            for a in store.list_actions(actions_of, 0, 10_000)
             if a["namespace"] == actions_of
-        ]
-        out["feeds"] = []
+        ]  # WhiskPackageWithActions: an action annotated ``feed`` is listed as a feed
+        out["actions"] = [a for a in inside if not _is_feed(a)]
+        out["feeds"] = [a for a in inside if _is_feed(a)]
         self.reply(out)
 
     def delete(self, ns: str, name: str) -> None:

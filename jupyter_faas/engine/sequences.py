@@ -24,6 +24,7 @@ from .conductors import is_conductor, run_composition
 from .invoker import Resolved, now_ms, resolve, start_job
 from .records import composite_annotations, composite_record, filter_name, pending_doc, response_json
 from .services import Services
+from .sharing import is_shared
 from .validation import SEQUENCE
 
 __all__ = ["MAX_SEQUENCE", "check_components", "new_id", "run_component", "run_sequence"]
@@ -49,7 +50,7 @@ def _count_atomic(services: Services, seq_path: str, components: list[str], dept
         path = component.strip("/")
         if path == seq_path:
             raise InvalidRequest(msg.SEQUENCE_IS_CYCLIC)
-        resolved = resolve(services, path)
+        resolved = resolve(services, path, seq_path.split("/", 1)[0])  # a shared component is 403
         if resolved is None:
             raise InvalidRequest(msg.SEQUENCE_COMPONENT_NOT_FOUND)
         if resolved.path == seq_path:
@@ -126,8 +127,9 @@ async def run_sequence(
             if acc.atomic >= MAX_SEQUENCE or depth >= MAX_SEQUENCE:
                 acc.fail(_APPLICATION_ERROR, msg.SEQUENCE_IS_TOO_LONG)
                 break
-            resolved = resolve(services, component.strip("/"))
-            if resolved is None:
+            target = component.strip("/")
+            resolved = resolve(services, target) if is_shared(services.store, user_ns, target) else None
+            if resolved is None:  # gone, or no longer shared with this namespace
                 acc.fail(_APPLICATION_ERROR, msg.SEQUENCE_COMPONENT_NOT_FOUND)
                 break
             if is_conductor(resolved.action):  # a composition of its own, one component of this sequence

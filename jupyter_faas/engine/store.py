@@ -191,23 +191,30 @@ class Store(ActivationRows):
         with self._lock:
             self._db.execute("DELETE FROM entities WHERE collection = ? AND path = ?", (collection, path))
 
-    def list_entities(self, collection: str, namespace: str, skip: int, limit: int) -> list[dict[str, Any]]:
-        """The entities of one collection in ``namespace``, newest first."""
+    def list_entities(
+        self, collection: str, namespace: str, skip: int, limit: int, *, public_only: bool = False
+    ) -> list[dict[str, Any]]:
+        """The entities of one collection in ``namespace``, newest first (``public_only``: published)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT doc FROM entities WHERE collection = ? AND namespace = ? "
-                "ORDER BY updated DESC, rowid DESC LIMIT ? OFFSET ?",
+                "SELECT doc FROM entities WHERE collection = ? AND namespace = ?"
+                + _PUBLIC * public_only
+                + " ORDER BY updated DESC, rowid DESC LIMIT ? OFFSET ?",
                 (collection, namespace, limit, skip),
             ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
-    def count_entities(self, collection: str, namespace: str, skip: int) -> int:
+    def count_entities(self, collection: str, namespace: str, skip: int, *, public_only: bool = False) -> int:
         with self._lock:
             (n,) = self._db.execute(
-                "SELECT COUNT(*) FROM entities WHERE collection = ? AND namespace = ?",
+                "SELECT COUNT(*) FROM entities WHERE collection = ? AND namespace = ?"
+                + _PUBLIC * public_only,
                 (collection, namespace),
             ).fetchone()
         return max(0, int(n) - skip)
+
+
+_PUBLIC = " AND json_extract(doc, '$.publish') = 1"  # JSON true reads as 1
 
 
 def _like_prefix(namespace: str) -> str:

@@ -71,14 +71,18 @@ class EntityHandler(ApiHandler):
             raise NotFound(msg.RESOURCE_NOT_FOUND)
         return doc
 
-    def _list(self, ns: str, view: Any) -> None:
-        namespace = self.namespace(ns)
+    def _list(self, ns: str, view: Any, *, shared: bool = False) -> None:
+        """List a collection; ``shared`` (packages) lets another namespace's published entities be listed."""
+        namespace = self.readable_namespace(ns) if shared else self.namespace(ns)
+        public = namespace != self.user_namespace
         skip, limit = parse_skip_limit(self, self.collection)
         store = self.services.store
         if parse_bool(self, "count", False):
-            self.reply({self.collection: store.count_entities(self.collection, namespace, skip)})
+            count = store.count_entities(self.collection, namespace, skip, public_only=public)
+            self.reply({self.collection: count})
         else:
-            self.reply([view(d) for d in store.list_entities(self.collection, namespace, skip, limit)])
+            docs = store.list_entities(self.collection, namespace, skip, limit, public_only=public)
+            self.reply([view(d) for d in docs])
 
 
 class TriggersListHandler(EntityHandler):
@@ -166,7 +170,7 @@ def fire_rule(
         status, outcome = 1, {"error": msg.trigger_with_inactive_rule(rule_name, action_name)}
     else:
         try:
-            resolved = resolve(services, action_name)
+            resolved = resolve(services, action_name, user_ns)
             if resolved is None:
                 raise NotFound(msg.RESOURCE_NOT_FOUND)
             if resolved.action["exec"]["kind"] == SEQUENCE or is_conductor(resolved.action):
@@ -234,7 +238,7 @@ class RuleHandler(EntityHandler):
         t_path, a_path = "/".join(trigger), "/".join(action)
         if services.store.get_entity("triggers", t_path) is None:
             raise InvalidRequest(f"trigger /{t_path} does not exist")
-        if resolve(services, a_path) is None:
+        if resolve(services, a_path, user_ns) is None:
             raise InvalidRequest(f"action /{a_path} does not exist")
         status = "active" if old is None else _status(services, old)
         now = now_ms()
