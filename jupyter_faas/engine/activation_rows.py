@@ -186,9 +186,12 @@ class ActivationRows:
         return len(ids)
 
     def sizes(self) -> dict[str, Any]:
-        """What ``engine --status`` shows: counts, and the database's bytes on disk (its WAL included)."""
+        """What ``engine --status`` shows: counts (the users' actions, not the whisk.system catalog's), and
+        the database's bytes on disk (its WAL included)."""
         with self._lock:
-            (actions,) = self._db.execute("SELECT COUNT(*) FROM actions").fetchone()
+            (actions,) = self._db.execute(
+                "SELECT COUNT(*) FROM actions WHERE path NOT LIKE 'whisk.system/%'"
+            ).fetchone()
             (finished,) = self._db.execute("SELECT COUNT(*) FROM activations WHERE pending = 0").fetchone()
         size = sum(
             p.stat().st_size for p in (self._path, self._path.with_name("engine.db-wal")) if p.exists()

@@ -1,6 +1,7 @@
 """The engine's one route table and the tornado application built from it.
 
-Every route but ``GET /``, ``GET /api/v1`` and the web actions under ``/api/v1/web`` authenticates
+Every route but ``GET /``, ``GET /api/v1`` and the web actions under ``/api/v1/web`` (the alarms provider's
+among them, which checks the key in its body) authenticates
 (``base.ApiHandler.prepare``); a test walks this table to prove it. Owns nothing else.
 """
 
@@ -13,6 +14,7 @@ from tornado.web import Application, RequestHandler
 
 from .actions_api import ActionHandler, ActionsListHandler
 from .activations_api import ActivationHandler, ActivationsListHandler
+from .alarms import AlarmsWebHandler
 from .base import NotFoundHandler
 from .meta_api import ApiInfoHandler, InfoHandler, LimitsHandler, NamespacesHandler
 from .packages_api import PackageHandler, PackagesListHandler
@@ -44,6 +46,8 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     (_NS + rf"/rules/{_SEG}/?", RuleHandler),
     (_NS + r"/packages/?", PackagesListHandler),
     (_NS + rf"/packages/{_SEG}/?", PackageHandler),
+    # the alarms feeds' provider, a web action of upstream's catalog (its body carries the key: alarms.py)
+    (r"/api/v1/web/whisk\.system/alarmsWeb/alarmWebAction(?:\.http)?/?", AlarmsWebHandler),
     # web actions: public by design (no key, any Origin), the one exception (web_api.py)
     (rf"/api/v1/web/{_SEG}/{_SEG}/{_SEG}(/.*)?", WebActionHandler),
     (r"/api/v1/web(/.*)?", WebNotFoundHandler),

@@ -33,6 +33,8 @@ from tornado.netutil import bind_sockets
 
 from ..contract import DEFAULT_PORT
 from ..errors import EngineError, FaasError
+from . import catalog
+from .alarms import Provider
 from .app import make_app
 from .browser import BrowserGuard
 from .keys import GUEST, resolve_auth, secure_dir
@@ -229,6 +231,10 @@ async def serve(args: argparse.Namespace) -> None:
     server = HTTPServer(make_app(services), max_body_size=MAX_BODY, idle_connection_timeout=300)
     server.add_sockets(sockets)
     services.api_host = f"http://{host if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}"
+    written = catalog.install(store, services.api_host, int(time.time() * 1000))
+    services.alarms = Provider(services)
+    armed = services.alarms.start()
+    log.info("catalog: /whisk.system (%d entities updated); alarms: %d armed", written, armed)
     state = data_dir / STATE_FILE
     info = {
         "pid": os.getpid(),
@@ -271,6 +277,7 @@ async def serve(args: argparse.Namespace) -> None:
         await stop.wait()
     finally:
         server.stop()
+        services.alarms.stop()
         retention.set()
         scheduler.shutdown()  # first: what the runtime's shutdown interrupts stays pending
         shutdown = getattr(runtime, "shutdown", None)

@@ -1,5 +1,5 @@
 """The engine's SQLite store: actions, their code, triggers, rules and packages, activation records and
-their logs.
+their logs, and the alarms feed's schedules.
 
 One connection in WAL mode (``synchronous=NORMAL``) behind one lock, so the event loop and the scheduler's
 worker threads share it safely; statements are cached by sqlite3. An activation is written twice: a
@@ -54,6 +54,10 @@ CREATE INDEX IF NOT EXISTS entities_by_ns ON entities (collection, namespace, up
 CREATE TABLE IF NOT EXISTS action_code (
     path TEXT PRIMARY KEY,          -- as actions.path
     code TEXT NOT NULL              -- exec.code: source, or a base64 zip
+);
+CREATE TABLE IF NOT EXISTS alarms (
+    trigger TEXT PRIMARY KEY,       -- "/guest/name": the trigger an alarms feed fires (alarms.py)
+    doc TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS logs (
     id TEXT PRIMARY KEY,
@@ -212,6 +216,27 @@ class Store(ActivationRows):
                 (collection, namespace),
             ).fetchone()
         return max(0, int(n) - skip)
+
+    # the alarms feed's schedules (alarms.py) ---------------------------------------------------------------
+    def get_alarm(self, trigger: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT doc FROM alarms WHERE trigger = ?", (trigger,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put_alarm(self, trigger: str, doc: dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO alarms (trigger, doc) VALUES (?, ?)", (trigger, json.dumps(doc))
+            )
+
+    def delete_alarm(self, trigger: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM alarms WHERE trigger = ?", (trigger,))
+
+    def list_alarms(self) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute("SELECT doc FROM alarms").fetchall()
+        return [json.loads(r[0]) for r in rows]
 
 
 _PUBLIC = " AND json_extract(doc, '$.publish') = 1"  # JSON true reads as 1
