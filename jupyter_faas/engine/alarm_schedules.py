@@ -59,8 +59,12 @@ def parse_date(name: str, value: Any) -> int:
     raise InvalidRequest(f"{name} parameter '{value}' is not a valid Date")
 
 
-def _future(name: str, value: Any, now_ms: int) -> int:
+def _future(name: str, value: Any, now_ms: int, kept: dict[str, Any] | None) -> int:
+    """``value`` as a date after ``now_ms``; a date an update keeps from ``kept`` (the stored config) is
+    not checked again, as upstream checks only the parameters an update gives."""
     ms = parse_date(name, value)
+    if kept is not None and kept.get(name) == ms:
+        return ms
     if ms <= now_ms:
         raise InvalidRequest(f"{name} parameter '{value}' must be in the future")
     return ms
@@ -86,26 +90,30 @@ def _zone(timezone: Any) -> dt.tzinfo:
         raise InvalidRequest("Invalid timezone.") from None
 
 
-def check_config(params: dict[str, Any], now_ms: int) -> dict[str, Any]:
-    """A new schedule from a CREATE's parameters: the stored config, or 400 with upstream's message."""
+def check_config(params: dict[str, Any], now_ms: int, kept: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A new schedule from a CREATE's parameters (an UPDATE's merged over ``kept``, the stored config):
+    the config to store, or 400 with upstream's message."""
     kind = "once" if params.get("fireOnce") else "interval" if params.get("isInterval") else "alarm"
     payload = params.get("trigger_payload")
     config: dict[str, Any] = {
         "type": kind,
-        "payload": {"payload": payload} if isinstance(payload, str) else payload or {},
+        # JavaScript's `trigger_payload || {}`: the package's default "" is no payload
+        "payload": {"payload": payload} if isinstance(payload, str) and payload else payload or {},
         "maxTriggers": -1,
     }
     if kind == "once":
         if params.get("date") is None:
             raise InvalidRequest("alarms once trigger feed is missing the date parameter")
-        config["date"] = _future("date", params["date"], now_ms)
+        config["date"] = _future("date", params["date"], now_ms, kept)
         after = params.get("deleteAfterFire", False)
         if after not in (False, True, "rules", "false", "true"):
             raise InvalidRequest("deleteAfterFire parameter must be one of [false, true, rules].")
         config["deleteAfterFire"] = {"false": False, "true": True}.get(after, after)
         return config
-    start = _future("startDate", params["startDate"], now_ms) if params.get("startDate") is not None else None
-    stop = _future("stopDate", params["stopDate"], now_ms) if params.get("stopDate") is not None else None
+    start, stop = (
+        _future(name, params[name], now_ms, kept) if params.get(name) is not None else None
+        for name in ("startDate", "stopDate")
+    )
     if start is not None and stop is not None and stop <= start:
         raise InvalidRequest(
             f"stopDate parameter '{params['stopDate']}' must be greater than the startDate parameter "

@@ -114,10 +114,11 @@ class Provider:
     def update(self, params: dict[str, Any]) -> dict[str, Any]:
         name, _ = self._trigger(params)
         doc = self._existing(name)
-        if not any(params.get(k) is not None for k in UPDATABLE):
+        given = {k: v for k, v in params.items() if _truthy(v)}  # upstream's `if (params.minutes)`...
+        if not any(k in given for k in UPDATABLE):
             raise InvalidRequest("no updatable parameters were specified")
-        merged = {**_as_params(doc["config"]), **{k: v for k, v in params.items() if v is not None}}
-        doc = {**doc, "config": check_config(merged, _now()), "status": _status(True)}
+        merged = {**_as_params(doc["config"]), **given}
+        doc = {**doc, "config": check_config(merged, _now(), doc["config"]), "status": _status(True)}
         self.services.store.put_alarm(name, doc)
         self._arm(doc)
         return {"status": "success"}
@@ -238,6 +239,17 @@ class Provider:
 
 
 _running: set[asyncio.Task[None]] = set()
+
+
+def _truthy(value: Any) -> bool:
+    """JavaScript's truthiness, which upstream's update tests each parameter with: the package's default
+    ``trigger_payload: ""`` changes nothing."""
+    return (
+        value is not None
+        and value is not False
+        and value != ""
+        and not (isinstance(value, (int, float)) and value == 0)
+    )
 
 
 def _error_text(text: str) -> str:
