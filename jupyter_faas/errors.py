@@ -52,6 +52,7 @@ __all__ = [
     "ConnectionFailed",
     "EngineError",
     "FaasError",
+    "FeedError",
     "Forbidden",
     "InvalidRequest",
     "MethodNotAllowed",
@@ -189,6 +190,10 @@ class ActivationFailed(OpenWhiskError):
     """The activation ran and did not succeed; ``details`` holds the activation record (or result)."""
 
     status = 502
+
+
+class FeedError(ActivationFailed):
+    """A feed action (``lifecycleEvent`` CREATE/READ/UPDATE/DELETE) failed: ``details`` is its record."""
 
 
 class ActivationTimeout(OpenWhiskError):

@@ -46,6 +46,13 @@ def register(subparsers: Any) -> None:
         p = _verb(verbs, verb, f"{verb} a trigger", _trigger_put)
         p.add_argument("name")
         add_param_arguments(p, annotations=True)
+        p.add_argument(
+            "-f",
+            "--feed",
+            metavar="FEED",
+            help="the feed that fires it, e.g. /whisk.system/alarms/interval; -p then sets the feed's "
+            "parameters, as wsk does",
+        )
         p.set_defaults(overwrite=verb == "update")
     p = _verb(verbs, "fire", "fire a trigger with a payload", _fire)
     p.add_argument("name")
@@ -123,9 +130,18 @@ def _annotations(args: argparse.Namespace) -> dict[str, Any] | None:
 def _trigger_put(args: argparse.Namespace) -> int:
     params = params_from(args.param, args.param_file)
     with client_from(args) as client:
-        doc = client.triggers.create(
-            args.name, parameters=params, annotations=_annotations(args), overwrite=args.overwrite
-        )
+        if args.feed:
+            doc = client.triggers.create(
+                args.name,
+                annotations=_annotations(args),
+                overwrite=args.overwrite,
+                feed=args.feed,
+                feed_parameters=params,
+            )
+        else:
+            doc = client.triggers.create(
+                args.name, parameters=params, annotations=_annotations(args), overwrite=args.overwrite
+            )
     say(f"ok: {'updated' if args.overwrite else 'created'} trigger {args.name}")
     print_json(doc)
     return 0

@@ -15,7 +15,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from ..display import EntityView, TraceView
-from .params import parse_line, parse_params, split_payload
+from .params import parse_line, parse_params, split_payload, value
 from .progress import Progress
 from .session import Session, faas_errors
 
@@ -44,16 +44,28 @@ class EventMagics(Magics):
     @magic_arguments()
     @argument("name", metavar="NAME", help="the trigger's name")
     @argument("params", nargs="*", metavar="key=value", help="default parameters (or one JSON object)")
-    @argument("--delete", action="store_true", help="delete the trigger instead")
+    @argument(
+        "-p", "--param", nargs=2, action="append", default=[], metavar=("KEY", "VALUE"), help="a parameter"
+    )
+    @argument(
+        "--feed",
+        metavar="FEED",
+        help="the feed that fires it, e.g. /whisk.system/alarms/interval (the parameters are then the "
+        "feed's: -p minutes 1)",
+    )
+    @argument("--delete", action="store_true", help="delete the trigger instead (and tell its feed)")
     @faas_errors
     def faas_trigger(self, line: str) -> EntityView:
-        """Create or update a trigger (with default parameters a firing's payload overrides)."""
+        """Create or update a trigger (with default parameters a firing's payload overrides), or one that
+        a feed fires: ``%faas_trigger every_minute --feed /whisk.system/alarms/interval -p minutes 1``."""
         rest, payload = split_payload(line)
         args = parse_line(self.faas_trigger, rest)
         name, triggers = args.name, self.session.client.triggers
         if args.delete:
             return EntityView("deleted trigger", triggers.delete(name))
-        params = parse_params(args.params, payload)
+        params = {**parse_params(args.params, payload), **{k: value(v) for k, v in args.param}}
+        if args.feed:
+            return EntityView("trigger", triggers.update(name, feed=args.feed, feed_parameters=params))
         return EntityView("trigger", triggers.update(name, parameters=params))
 
     @line_magic

@@ -66,6 +66,7 @@ class Client:
     ) -> None:
         from .actions import Actions
         from .activations import Activations
+        from .feeds import Feeds
         from .namespaces import Namespaces
         from .packages import Packages
         from .triggers import Rules, Triggers
@@ -96,6 +97,7 @@ class Client:
         self.triggers = Triggers(self)
         self.rules = Rules(self)
         self.packages = Packages(self)
+        self.feeds = Feeds(self)
 
     def __repr__(self) -> str:
         return f"Client({self.config!r})"
@@ -249,7 +251,7 @@ class Client:
         fixes = {
             401: f"{self._where()} does not accept {auth}. Check AUTH (properties file) or __OW_API_KEY.",
             403: f"{auth} cannot act in that namespace: use `_` (your own) or that namespace's key.",
-            404: "List what exists with `jupyter-faas action list` or `jupyter-faas activation list`.",
+            404: _list_fix(what),
             409: "It already exists: update it instead (`jupyter-faas action update`, or overwrite=True).",
             413: "Keep payloads and parameters under 1 MB: pass large inputs by URL.",
             429: "Too many invocations at once: lower the concurrency, or retry later.",
@@ -258,6 +260,14 @@ class Client:
         if status >= 500 and status != 502:
             return "The OpenWhisk server failed; retry later, or look at its logs."
         return fixes.get(status)
+
+
+def _list_fix(what: str | None) -> str:
+    """The 404 fix: the list of what was asked for (``what`` starts with its noun: ``trigger /_/t``)."""
+    noun = (what or "").split(" ", 1)[0]
+    if noun in ("action", "trigger", "rule", "package", "activation"):
+        return f"List what exists with `jupyter-faas {noun} list`."
+    return "List what exists with `jupyter-faas action list` or `jupyter-faas activation list`."
 
 
 def _query_value(value: Any) -> Any:

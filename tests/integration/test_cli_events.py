@@ -59,3 +59,20 @@ def test_package_and_binding(cli: Cli, tmp_path: Path) -> None:
     out = cli("package", "delete", pkg, ok=False)
     assert "Package not empty" in out.stderr
     cli("package", "delete", pkg, "--force")
+
+
+def test_trigger_create_with_a_feed_and_delete(cli: Cli) -> None:
+    trigger = unique("t")
+    out = cli("trigger", "create", trigger, "--feed", "/whisk.system/alarms/alarm", "-p", "cron", "0 0 1 1 *")
+    annotations = json.loads(out.stdout)["annotations"]
+    assert {"key": "feed", "value": "/whisk.system/alarms/alarm"} in annotations
+    assert json.loads(out.stdout)["parameters"] == []  # -p went to the feed, as wsk sends it
+    bad = cli(
+        "trigger", "create", unique("t"), "-f", "/whisk.system/alarms/alarm", "-p", "cron", "x", ok=False
+    )
+    assert (
+        "Unable to configure feed '/whisk.system/alarms/alarm': cron pattern 'x' is not valid" in bad.stderr
+    )
+    cli("trigger", "delete", trigger)
+    gone = cli("trigger", "get", trigger, ok=False).stderr
+    assert f"trigger /_/{trigger} does not exist" in gone and "`jupyter-faas trigger list`" in gone

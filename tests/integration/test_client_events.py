@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -9,7 +10,7 @@ from conftest import unique
 
 from jupyter_faas.config import Config
 from jupyter_faas.engine import EngineHandle
-from jupyter_faas.errors import ActivationFailed, Conflict, InvalidRequest, NotFound
+from jupyter_faas.errors import ActivationFailed, Conflict, FeedError, InvalidRequest, NotFound
 from jupyter_faas.openwhisk import Client
 
 INC = "def main(args):\n    return {'n': args.get('n', 0) + 1}\n"
@@ -91,3 +92,43 @@ def test_packages(client: Client) -> None:
         client.packages.delete(pkg)
     client.packages.delete(pkg, force=True)
     assert pkg not in [p["name"] for p in client.packages.list()]
+
+
+def test_a_trigger_with_a_feed_is_created_fired_updated_and_deleted_as_wsk_does(client: Client) -> None:
+    inc, trigger, rule = unique("inc"), unique("t"), unique("r")
+    client.actions.create(inc, INC, kind="python:3.11")
+    doc = client.triggers.create(
+        trigger,
+        feed="/whisk.system/alarms/alarm",
+        feed_parameters={"cron": "*/2 * * * * *", "trigger_payload": {"n": 40}},
+    )
+    assert {"key": "feed", "value": "/whisk.system/alarms/alarm"} in doc["annotations"]
+    client.rules.create(rule, trigger, inc)
+    deadline = time.monotonic() + 20
+    runs: list[dict[str, object]] = []
+    while not runs and time.monotonic() < deadline:
+        runs = client.activations.list(name=inc, docs=True)
+        time.sleep(0.2)
+    assert runs and runs[0]["response"]["result"] == {"n": 41}  # type: ignore[index]
+
+    client.triggers.update(trigger, feed="/whisk.system/alarms/alarm", feed_parameters={"cron": "0 0 1 1 *"})
+    read = client.feeds.get("/whisk.system/alarms/alarm", trigger)["response"]["result"]
+    assert read["config"]["cron"] == "0 0 1 1 *" and read["config"]["payload"] == {"n": 40}  # an UPDATE
+
+    client.rules.delete(rule)
+    client.triggers.delete(trigger)
+    with pytest.raises(NotFound):
+        client.triggers.get(trigger)
+    client.triggers.create(trigger)  # the same name again, with no feed: its old schedule is gone
+    with pytest.raises(FeedError, match="could not find trigger"):
+        client.feeds.get("/whisk.system/alarms/alarm", trigger)
+
+
+def test_a_feed_that_refuses_leaves_no_trigger_and_says_why(client: Client) -> None:
+    trigger = unique("t")
+    with pytest.raises(FeedError) as info:
+        client.triggers.create(trigger, feed="/whisk.system/alarms/interval", feed_parameters={"minutes": 0})
+    assert str(info.value).startswith("Unable to configure feed '/whisk.system/alarms/interval': ")
+    assert "the minutes parameter must be an integer greater than zero" in str(info.value)
+    with pytest.raises(NotFound):
+        client.triggers.get(trigger)

@@ -10,8 +10,11 @@ import pytest
 from IPython.core.error import UsageError
 from test_magics_shell import TestingShell, open_shell
 
+from jupyter_faas.config import Config
 from jupyter_faas.display import EntityView, TraceView
 from jupyter_faas.engine import EngineHandle
+from jupyter_faas.errors import NotFound
+from jupyter_faas.openwhisk import Client
 
 STEP = """%%faas_deploy --name {name} --no-test
 class Step:
@@ -69,3 +72,20 @@ def test_errors_are_usage_errors(shell: TestingShell) -> None:
         shell.cell(f"%faas_sequence bad-{os.getpid()} no-such-action-{os.getpid()}")
     with pytest.raises(UsageError, match="TRIGGER and ACTION"):
         shell.cell("%faas_rule some-rule only-a-trigger")
+
+
+def test_a_trigger_fed_by_an_interval_alarm(shell: TestingShell, engine: EngineHandle) -> None:
+    trigger = f"every-minute-{os.getpid()}"
+    view = shell.cell(f"%faas_trigger {trigger} --feed /whisk.system/alarms/interval -p minutes 1")
+    assert isinstance(view, EntityView)
+    assert {"key": "feed", "value": "/whisk.system/alarms/interval"} in view.doc["annotations"]
+    with Client(Config(apihost=engine.apihost, auth=engine.auth)) as client:
+        read = client.feeds.get("/whisk.system/alarms/interval", trigger)["response"]["result"]
+        assert read["config"]["minutes"] == 1 and read["status"]["active"] is True
+        with pytest.raises(UsageError, match="the minutes parameter must be an integer greater than zero"):
+            shell.cell(f"%faas_trigger {trigger}-bad --feed /whisk.system/alarms/interval -p minutes 0")
+        with pytest.raises(NotFound):
+            client.triggers.get(f"{trigger}-bad")  # a refused feed leaves no trigger behind
+        shell.cell(f"%faas_trigger {trigger} --delete")
+        with pytest.raises(NotFound):
+            client.triggers.get(trigger)
