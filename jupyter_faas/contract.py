@@ -20,9 +20,11 @@ __all__ = [
     "LIMITS",
     "MAX_CODE_BYTES",
     "MAX_PAYLOAD_BYTES",
+    "NODE_KINDS",
     "STATUS_CODES",
     "Kind",
     "LimitRange",
+    "NodeKind",
     "base64_size",
 ]
 
@@ -102,6 +104,24 @@ KINDS: dict[str, Kind] = {
     "python:3.13": Kind("python:3.13", "3.13", "openwhisk/action-python-v3.13", _STOCK, stock=False),
 }
 DEFAULT_PYTHON_KIND = "python:3.10"  # what python:default resolves to in a stock deployment
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """A Node.js kind: the major version of node it runs (found on this machine, never downloaded)."""
+
+    name: str
+    major: int  # 20
+    image: str
+    deprecated: bool = False
+
+
+# upstream's runtimes.json (nodejs:20 the default; 22 from openwhisk-runtime-nodejs's master)
+NODE_KINDS: dict[str, NodeKind] = {
+    "nodejs:20": NodeKind("nodejs:20", 20, "openwhisk/action-nodejs-v20"),
+    "nodejs:22": NodeKind("nodejs:22", 22, "openwhisk/action-nodejs-v22"),
+}
+DEFAULT_NODE_KIND = "nodejs:20"  # what nodejs:default resolves to
 
 
 def base64_size(n: int) -> int:

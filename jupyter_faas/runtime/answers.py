@@ -14,9 +14,11 @@ from .. import strict_json
 from ..contract import MAX_PAYLOAD_BYTES
 from . import messages as msg
 
-__all__ = ["EXITED", "Exchange", "read_init_answer", "read_run_answer"]
+__all__ = ["DEVELOPER", "EXITED", "Exchange", "read_init_answer", "read_run_answer"]
 
 EXITED = b"\x1eexited"  # the launcher's answer line (without its newline) after sys.exit() in a run
+# launcher.js's prefix of a run upstream's Node.js runtime answers with a non-200 (a developer error)
+DEVELOPER = b"\x1edeveloper "
 
 
 @dataclass
@@ -57,6 +59,13 @@ def read_run_answer(answer: bytes | None, length: int, reason: str, timeout_ms: 
         return Exchange(2, {"error": msg.ABNORMAL_RUN}, fatal=True)
     if answer == EXITED:  # sys.exit() in the action: the proxy's 400 {"error": "command exited"}
         return Exchange(2, {"error": msg.COMMAND_EXITED}, fatal=True)
+    if answer.startswith(DEVELOPER):  # the invoker: a non-200 answer is a developer error, with its error
+        try:
+            said = strict_json.loads(answer[len(DEVELOPER) :])
+        except ValueError:
+            said = None
+        error = said.get("error") if isinstance(said, dict) else None
+        return Exchange(2, {"error": error if error is not None else msg.ABNORMAL_RUN}, fatal=True)
     if length > MAX_PAYLOAD_BYTES:
         trunk = answer[:MAX_PAYLOAD_BYTES].decode("utf-8", "ignore")
         return Exchange(1, {"error": msg.truncated_response(trunk, length, MAX_PAYLOAD_BYTES)})

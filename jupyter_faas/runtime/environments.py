@@ -1,5 +1,7 @@
 """Kinds as local environments: ``python:3.x`` -> a CPython 3.x venv with the stock image's packages.
 
+(``nodejs:20`` and ``nodejs:22`` are ``node.py``'s: a node found on this machine; ``ensure_kind`` takes both.)
+
 Each kind gets a venv under ``$JUPYTER_FAAS_CACHE/kinds/<kind>`` without system site-packages, with the
 packages upstream's ``openwhisk/action-python-v3.x`` image preinstalls (pinned in ``stock-python3.x.txt``).
 It is built once (needs PyPI that once), under a file lock so concurrent engines and tests do not race,
@@ -18,8 +20,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..contract import DEFAULT_PYTHON_KIND, KINDS
+from ..contract import DEFAULT_PYTHON_KIND, KINDS, NODE_KINDS
 from ..errors import EngineError
+from . import node as nodejs
 
 __all__ = [
     "Environment",
@@ -47,6 +50,7 @@ class Environment:
     python: Path  # root/bin/python
     version: str  # "3.11"
     env: dict[str, str] = field(default_factory=dict)  # extra environment of the action process (image ENV)
+    node: Path | None = None  # a Node.js kind: the node the launcher starts launcher.js with
 
 
 def default_cache_dir() -> Path:
@@ -55,12 +59,13 @@ def default_cache_dir() -> Path:
 
 
 def resolve_kind(kind: str) -> str:
-    """``python:default`` -> the kind it stands for; unknown kinds raise ``EngineError``."""
-    name = DEFAULT_PYTHON_KIND if kind == "python:default" else kind
-    if name not in KINDS:
+    """``python:default``/``nodejs:default`` -> the kind it stands for; unknown ones raise ``EngineError``."""
+    name = DEFAULT_PYTHON_KIND if kind == "python:default" else nodejs.resolve_node_kind(kind)
+    if name not in KINDS and name not in NODE_KINDS:
         raise EngineError(
             f"The runtime kind {kind!r} cannot run here.",
-            fix=f"Use one of: {', '.join(sorted(KINDS))}, python:default, or blackbox with an image.",
+            fix=f"Use one of: {', '.join(sorted([*KINDS, *NODE_KINDS]))}, python:default, "
+            "nodejs:default, or blackbox with an image.",
         )
     return name
 
@@ -139,7 +144,7 @@ def available_kinds() -> list[str]:
                 _AVAILABLE[name] = False
         if kind.stock or _AVAILABLE[name]:
             out.append(name)
-    return out
+    return out + nodejs.node_kinds_found()
 
 
 def site_packages(venv: Path, version: str) -> Path:
@@ -197,6 +202,8 @@ def ensure_kind(kind: str, cache_dir: Path | None = None) -> Environment:
     ready = _READY.get(key)
     if ready is not None:
         return ready
+    if name in NODE_KINDS:
+        return _ensure_node_kind(name, cache, key)
     version = KINDS[name].python
     requirements = _HERE / f"stock-python{version}.txt"
     digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
@@ -225,3 +232,21 @@ def _build_kind(name: str, version: str, root: Path, requirements: Path) -> None
         fix=f"Building needs PyPI once (network access). Retry when it is reachable; the build is "
         f"cached in {root} and reused after.",
     )
+
+
+def _ensure_node_kind(name: str, cache: Path, key: tuple[str, str]) -> Environment:
+    """A Node.js kind's environment (``node.py``): rebuilt when the node it links to changes."""
+    node = nodejs.find_node(NODE_KINDS[name].major)
+    root = cache / "kinds" / name.replace(":", "-")
+    marker = root / ".jupyter-faas-ready"
+    stamp = f"{node.resolve()} {sys.version_info[0]}.{sys.version_info[1]}"
+    with _BUILD_LOCK:
+        if not (marker.exists() and marker.read_text().strip() == stamp):
+            with file_lock(cache / "kinds" / f"{root.name}.lock"):
+                if not (marker.exists() and marker.read_text().strip() == stamp):
+                    nodejs.build_node_environment(root, node)
+                    marker.write_text(stamp + "\n")
+        version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        env = Environment(name, root, root / "bin" / "python", version, node=root / "bin" / "node")
+        _READY[key] = env
+        return env

@@ -19,6 +19,10 @@ so what the action starts and detaches stays in its tree; and it watches a lifel
 write end only the engine holds: at EOF (the engine is gone, even after ``kill -9``) it kills its whole
 tree and exits, so no action process outlives its engine.
 
+A Node.js kind (``JUPYTER_FAAS_NODE`` names its node): once the lifeline, the subreaper and the sandbox are
+in place, this process starts ``launcher.js`` under node on the same pipes and waits for it; node speaks
+the same protocol (``launcher.js`` says how), and its tree is this one's.
+
 The parent has already put the action in ``dir`` (``main__.py`` + files, as upstream's compile step
 leaves it). What this module does not own: limits, logs formatting, result checks (the parent does them).
 """
@@ -308,6 +312,24 @@ def _sandbox():
     os.close(ruleset)
 
 
+def _serve_node(node, answer_fd, out):
+    """Hand the container over to ``launcher.js`` under ``node`` (it answers ready itself); exit with it."""
+    import subprocess
+
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launcher.js")
+    try:
+        child = subprocess.Popen([node, script, str(answer_fd)], pass_fds=(answer_fd,))
+    except OSError as exc:
+        sys.stderr.write(f"Node.js could not start ({node}): {exc}\n")
+        sys.stderr.flush()
+        os._exit(1)
+    out.close()  # node holds the answer pipe now: its end is the parent's EOF
+    sys.stdin.close()
+    with contextlib.suppress(KeyboardInterrupt):
+        child.wait()
+    _kill_tree_and_exit()
+
+
 def serve():
     answer_fd = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     os.set_inheritable(answer_fd, False)  # a program the action execs must not hold the answer pipe open
@@ -321,6 +343,9 @@ def serve():
         sys.stderr.write(f"The filesystem sandbox could not be applied: {exc}\n")
         sys.stderr.flush()
         os._exit(1)
+    node = os.environ.pop("JUPYTER_FAAS_NODE", None)
+    if node:
+        _serve_node(node, answer_fd, out)
     _answer(out, {"ready": True})  # the "container" is up: what follows is the init
     main = None
     for line in sys.stdin.buffer:

@@ -24,6 +24,7 @@ from pathlib import Path
 from . import host, limits, sandbox
 from .container import Container
 from .environments import Environment
+from .node import NODE_VARIABLE
 from .processes import TAG_VARIABLE, Lifeline, engine_tag, sweep
 from .zygote import MODULES_VARIABLE, Zygote, zygotes_enabled
 
@@ -175,6 +176,8 @@ class Pool:
     def _new(self, env: Environment) -> Container:
         folder = self.folder / f"c{os.getpid()}-{time.monotonic_ns()}"
         environ = clean_env(env.root, env.env)
+        if env.node is not None:  # a Node.js kind: the launcher hands over to launcher.js under node
+            environ[NODE_VARIABLE] = str(env.node)
         if self.sandboxed:  # what the launcher may read and write (sandbox.py)
             environ[sandbox.VARIABLE] = json.dumps(sandbox.policy(env.root, folder))
         container = Container(
@@ -192,8 +195,8 @@ class Pool:
     def zygote(self, env: Environment) -> Zygote | None:
         """The zygote of ``env``'s interpreter once it is up; the first call starts it in the background
         (that container execs as before, so no run ever waits for a zygote's imports). None when zygotes
-        are off, or this one could not start."""
-        if not self.use_zygotes:
+        are off, or this one could not start (and for a Node.js kind: node is not forked)."""
+        if not self.use_zygotes or env.node is not None:
             return None
         with self._zygote_lock:
             if env.python in self._zygotes:

@@ -22,6 +22,7 @@ from .archive import ExtractionTimeout
 from .container import Container, Exchange, LogCollector, format_log_line
 from .environments import Environment, default_cache_dir, ensure_kind
 from .images import ImageNotFound, ImageStore
+from .node import is_node_kind
 from .pool import Pool
 from .unpacked import Revisions
 from .warm import WarmRun, start_warm
@@ -193,7 +194,8 @@ class Runtime:
                 code = spec.source()
                 if not code:
                     return Exchange(2, {"error": msg.NO_CODE})
-                (container.action_dir / "main__.py").write_text(code, encoding="utf-8")
+                entry = "main__.js" if is_node_kind(spec.kind) else "main__.py"
+                (container.action_dir / entry).write_text(code, encoding="utf-8")
         except ExtractionTimeout:
             return Exchange(2, {"error": msg.timed_out(spec.timeout_ms, True)}, timeout=True, fatal=True)
         except (ActionError, OSError) as exc:

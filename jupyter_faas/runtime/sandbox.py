@@ -75,8 +75,8 @@ def status() -> tuple[bool, str]:
 
 
 def _base_paths(venv: Path) -> list[str]:
-    """What a venv reads beyond itself: the interpreter it was made from, and any ``.pth`` targets (an
-    image's base kind)."""
+    """What a venv reads beyond itself: the interpreter it was made from, a Node.js kind's node, and any
+    ``.pth`` targets (an image's base kind)."""
     out: list[str] = []
     with_home = venv / "pyvenv.cfg"
     try:
@@ -86,6 +86,9 @@ def _base_paths(venv: Path) -> list[str]:
                 out.append(str(Path(value.strip()).resolve().parent))  # .../versions/3.11.7/bin -> prefix
     except OSError:
         pass
+    node = venv / "bin" / "node"  # a Node.js kind (node.py): node's own prefix (its lib/, if any)
+    if node.is_symlink():
+        out.append(str(node.resolve().parent.parent))
     for pth in venv.glob("lib/python*/site-packages/*.pth"):
         try:
             for line in pth.read_text().splitlines():
