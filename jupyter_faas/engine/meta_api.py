@@ -8,7 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from ..contract import API_VERSION, DEFAULT_PYTHON_KIND, KINDS, LIMITS, MAX_PAYLOAD_BYTES
+from ..contract import (
+    API_VERSION,
+    DEFAULT_NODE_KIND,
+    DEFAULT_PYTHON_KIND,
+    KINDS,
+    LIMITS,
+    MAX_PAYLOAD_BYTES,
+    NODE_KINDS,
+)
 from ..runtime.environments import available_kinds
 from .base import ApiHandler
 
@@ -18,9 +26,10 @@ _MB = 1024 * 1024
 
 
 def _runtimes() -> dict[str, Any]:
-    """The manifest: the stock kinds, and python:3.12/3.13 where this machine has their interpreter."""
+    """The manifest: the stock kinds, python:3.12/3.13 where this machine has their interpreter, and the
+    Node.js kinds whose node it has."""
     offered = available_kinds()
-    return {
+    manifest: dict[str, Any] = {
         "python": [
             {
                 "kind": k.name,
@@ -34,6 +43,20 @@ def _runtimes() -> dict[str, Any]:
             if k.name in offered
         ]
     }
+    nodes = [k for k in NODE_KINDS.values() if k.name in offered]
+    if nodes:
+        manifest["nodejs"] = [
+            {
+                "kind": k.name,
+                "image": k.image,
+                "deprecated": k.deprecated,
+                "default": k.name == DEFAULT_NODE_KIND,
+                "attached": True,
+                "requireMain": False,
+            }
+            for k in nodes
+        ]
+    return manifest
 
 
 class InfoHandler(ApiHandler):

@@ -13,14 +13,14 @@ import re
 from typing import Any
 
 from .. import strict_json
-from ..contract import DEFAULT_PYTHON_KIND, KINDS, LIMITS, MAX_CODE_BYTES, MAX_PAYLOAD_BYTES
+from ..contract import DEFAULT_PYTHON_KIND, KINDS, LIMITS, MAX_CODE_BYTES, MAX_PAYLOAD_BYTES, NODE_KINDS
 from ..errors import Conflict, InvalidRequest, RequestTooLarge
+from ..runtime.node import absent_reason, node_kinds_found, resolve_node_kind
 from . import messages as msg
 
 __all__ = [
     "BLACKBOX",
     "ENTITY_NAME_MAX",
-    "RUNTIMES",
     "SEQUENCE",
     "ActionPut",
     "PutFields",
@@ -29,6 +29,7 @@ __all__ = [
     "is_binary_code",
     "make_action",
     "parse_put",
+    "runtimes",
     "update_action",
 ]
 
@@ -40,8 +41,12 @@ _NAME = re.compile(r"\A([\w]|[\w][\w@ .&-]{0,254}[\w@.&-])\Z", re.ASCII)
 # Exec.isBase64Pattern in Exec.scala
 _BASE64 = re.compile(r"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$")
 _SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
-# What "Valid values are" lists: the kinds this engine runs, plus the two intrinsic ones (Exec.scala).
-RUNTIMES: list[str] = sorted([*KINDS, BLACKBOX, SEQUENCE])
+
+
+def runtimes() -> list[str]:
+    """What "Valid values are" lists: the kinds this engine runs (a Node.js kind where its node is found),
+    plus the two intrinsic ones (Exec.scala)."""
+    return sorted([*KINDS, *node_kinds_found(), BLACKBOX, SEQUENCE])
 
 
 def check_name(segment: str, *, field: str = "Name segement") -> str:
@@ -146,9 +151,12 @@ def _exec(value: Any) -> dict[str, Any]:
         else:
             out["binary"] = False
     else:
-        resolved = DEFAULT_PYTHON_KIND if kind == "python:default" else kind
-        if resolved not in KINDS:
-            raise InvalidRequest(msg.malformed_content(msg.invalid_runtime(kind, RUNTIMES)))
+        resolved = DEFAULT_PYTHON_KIND if kind == "python:default" else resolve_node_kind(kind)
+        if resolved not in KINDS and resolved not in node_kinds_found():
+            said = msg.invalid_runtime(kind, runtimes())
+            if resolved in NODE_KINDS:  # a kind of the platform this machine lacks: say why
+                said += " " + absent_reason(resolved)
+            raise InvalidRequest(msg.malformed_content(said))
         if not isinstance(code, str):
             raise InvalidRequest(
                 msg.malformed_content(

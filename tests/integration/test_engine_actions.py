@@ -9,6 +9,8 @@ import zipfile
 import pytest
 from conftest import OwSession, deploy, unique
 
+from jupyter_faas.runtime.node import node_kinds_found
+
 CODE = "def main(args):\n    return {'hello': args.get('name', 'world')}\n"
 
 
@@ -176,8 +178,9 @@ def test_package_names(ow: OwSession):
             {"exec": {"kind": "python:3", "code": CODE}},
             400,
             "The request content was malformed:\nThe specified runtime 'python:3' is not supported by this "
-            "platform. Valid values are: 'blackbox', 'python:3.10', 'python:3.11', 'python:3.12', "
-            "'python:3.13', 'sequence'.",
+            "platform. Valid values are: 'blackbox', "
+            + "".join(f"'{kind}', " for kind in node_kinds_found())  # nodejs:20 where node 20 is found
+            + "'python:3.10', 'python:3.11', 'python:3.12', 'python:3.13', 'sequence'.",
         ),
         (
             {"exec": {"code": CODE}},
