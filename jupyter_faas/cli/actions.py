@@ -1,6 +1,7 @@
 """``jupyter-faas action list|get|create|update|delete``, spelled like ``wsk action``.
 
-``create``/``update`` take a ``.py`` file or a ``.zip`` (``--kind`` required for a zip, as ``wsk`` says),
+``create``/``update`` take a ``.py`` or ``.js`` file (its kind from its extension, as ``wsk`` picks it) or a
+``.zip`` (``--kind`` required for a zip, as ``wsk`` says),
 or only ``--docker IMAGE`` for a blackbox action; ``-p/--param`` and ``-a/--annotation`` take ``KEY VALUE``
 where VALUE is JSON if it parses, else a string (as ``wsk`` does). Also owns the parsing of those pairs
 and of ``--param-file``, which ``invoke`` shares. Does not own the HTTP calls (``openwhisk.actions``).
@@ -96,11 +97,21 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_delete)
 
     for verb in ("create", "update"):
-        p = verbs.add_parser(verb, help=f"{verb} an action from a .py file, a .zip, or a --docker image")
+        p = verbs.add_parser(
+            verb, help=f"{verb} an action from a .py or .js file, a .zip, or a --docker image"
+        )
         add_connection_arguments(p)
         p.add_argument("name")
-        p.add_argument("artifact", nargs="?", help="a .py source file or a .zip (with __main__.py)")
-        p.add_argument("--kind", help="runtime kind, e.g. python:3.11 (required for a .zip)")
+        p.add_argument(
+            "artifact",
+            nargs="?",
+            help="a .py or .js source file, or a .zip (__main__.py; package.json or index.js)",
+        )
+        p.add_argument(
+            "--kind",
+            help="runtime kind, e.g. python:3.11 or nodejs:20 (default: from the file's extension; "
+            "required for a .zip)",
+        )
         p.add_argument("--main", help="entry function (default main)")
         p.add_argument("--docker", metavar="IMAGE", help="a blackbox action running IMAGE")
         p.add_argument(
@@ -169,7 +180,7 @@ def _artifact(
     if path_text is None:
         if not docker and not overwrite:
             raise InvalidRequest(
-                "An action needs code: a .py file, a .zip, or --docker IMAGE.",
+                "An action needs code: a .py or .js file, a .zip, or --docker IMAGE.",
                 fix="jupyter-faas action create NAME hello.py --kind python:3.11",
             )
         return None
@@ -185,6 +196,11 @@ def _artifact(
     return path.read_text(encoding="utf-8")
 
 
+def _default_kind(artifact: str) -> str:
+    """The kind ``wsk`` picks from a source file's extension: ``.js`` -> nodejs:default, else Python's."""
+    return "nodejs:default" if Path(artifact).suffix == ".js" else "python:default"
+
+
 def _create(args: argparse.Namespace) -> int:
     components = [c.strip() for c in args.sequence.split(",") if c.strip()] if args.sequence else None
     if components is not None and args.artifact:
@@ -197,7 +213,7 @@ def _create(args: argparse.Namespace) -> int:
         code = _artifact(args.artifact, args.kind, args.docker, args.overwrite)
     params = params_from(args.param, args.param_file)
     annotations = {k: _value(v) for k, v in args.annotation} or None
-    kind = args.kind or ("python:default" if args.artifact and not args.docker else None)
+    kind = args.kind or (_default_kind(args.artifact) if args.artifact and not args.docker else None)
     with client_from(args) as client:
         action = client.actions.create(
             args.name,
