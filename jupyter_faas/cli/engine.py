@@ -33,15 +33,16 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..engine import process, server
+    from ..engine import process
+    from ..engine.data_dir import STATE_FILE, default_data_dir
 
-    data_dir = args.data_dir or server.default_data_dir()
+    data_dir = args.data_dir or default_data_dir()
     if args.stop:
         stopped = process.stop(data_dir)
         print("engine stopped" if stopped else f"no engine is running with data directory {data_dir}")
         return 0
     if args.status:
-        state_file = data_dir / server.STATE_FILE
+        state_file = data_dir / STATE_FILE
         if not state_file.exists():
             print(f"no engine is running with data directory {data_dir}")
             return 1
@@ -68,6 +69,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: the engine will accept connections from other machines on {args.host}")
     import asyncio
+
+    from ..engine import server
 
     server.configure_logging()
     asyncio.run(server.serve(args))

@@ -7,7 +7,7 @@ from there, so nobody types it and it never travels on a command line or in an e
 OpenWhisk's public guest key is accepted only when asked for (``--auth guest``). A key given explicitly
 arrives on the engine's standard input (``--auth -``) or in a file (``--auth @PATH``), never in argv.
 
-What this module does not own: checking a request's key (``base.py``), the state file (``server.py``).
+What this module does not own: checking a request's key (``base.py``), the state file (``data_dir.py``).
 """
 
 from __future__ import annotations

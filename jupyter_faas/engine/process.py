@@ -27,9 +27,9 @@ import requests
 from ..contract import DEFAULT_PORT, GUEST_KEY
 from ..errors import EngineError
 from ..runtime.host import engine_unsupported
+from .data_dir import LOCK_FILE, STATE_FILE, default_data_dir
 from .keys import GUEST, own_key, read_own_key, secure_dir
 from .ownership import is_our_engine
-from .server import LOCK_FILE, STATE_FILE, default_data_dir
 
 __all__ = ["DEFAULT_PORT", "PORT_ENV", "EngineHandle", "ensure_running", "preview", "start", "stop"]
 

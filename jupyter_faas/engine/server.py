@@ -37,6 +37,7 @@ from . import catalog
 from .alarms import Provider
 from .app import make_app
 from .browser import BrowserGuard
+from .data_dir import LOCK_FILE, STATE_FILE, default_data_dir
 from .keys import GUEST, resolve_auth, secure_dir
 from .ownership import process_start_time
 from .records import lost_record
@@ -46,25 +47,15 @@ from .services import Services
 from .store import Store
 
 __all__ = [
-    "LOCK_FILE",
-    "STATE_FILE",
     "add_arguments",
     "configure_logging",
-    "default_data_dir",
     "main",
     "serve",
 ]
 
-STATE_FILE = "engine.json"
-LOCK_FILE = "engine.lock"  # held by the engine for its life (``_lock``); ``process`` probes it
 DEFAULT_CONCURRENCY = 30  # standalone OpenWhisk's limits-actions-invokes-concurrent
 MAX_BODY = 64 * 1024 * 1024  # a 48 MB exec plus its JSON; the API checks the real limits
 log = logging.getLogger("jupyter_faas.engine")
-
-
-def default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "jupyter-faas" / "engine"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -72,3 +72,24 @@ def test_everything_but_the_engine_imports_without_posix_modules():
     assert out.returncode == 0, out.stderr
     assert "does not run on Windows. Run JupyterLab in WSL2" in out.stdout, out.stdout
     assert "~/.wskprops" in out.stdout
+
+
+ENGINE_SIDE = ["tornado", "jupyter_faas.engine.server", "jupyter_faas.engine.store", "jupyter_faas.engine.app"]
+
+
+def test_configuring_and_building_a_client_load_nothing_of_the_engine_server(tmp_path):
+    """A kernel that resolves its config (a configured OpenWhisk, or the embedded engine's "started on
+    first use" preview) and builds a client has not loaded tornado nor the engine's server modules."""
+    code = (
+        "import sys\n"
+        "from jupyter_faas.config import describe_embedded, resolve\n"
+        "from jupyter_faas.openwhisk import Client\n"
+        "describe_embedded()\n"
+        "config = resolve('https://openwhisk.example', 'user:key', start_engine=False)\n"
+        "Client(config).close()\n"
+        f"print(sorted(m for m in {ENGINE_SIDE!r} if m in sys.modules))\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", out.stdout
