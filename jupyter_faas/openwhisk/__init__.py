@@ -10,12 +10,12 @@ Modules: ``client.py`` (request, auth, TLS, retries, errors), ``names.py`` (qual
 
 from __future__ import annotations
 
-from .actions import check_payload
 from .activations import PollSchedule
 from .client import ACTIVATION_ID_HEADER, Client, Reply
 from .invocation import Invocation, check_record
 from .mapping import MapFailure, MapResult
 from .names import QualifiedName, parse_name
+from .resources import check_payload
 from .trace import Firing, Trace, trace
 
 __all__ = [

@@ -4,79 +4,37 @@ Bodies follow the REST contract: ``exec{kind, code, main, image}``, ``limits{tim
 ``parameters``/``annotations`` as ``[{key, value}]``. Sizes are checked before anything is sent: a payload
 or parameters over 1 MB, or code over 48 MB as base64, fail here with the numbers. A blocking invoke that
 the server demotes to 202 keeps going by polling the activation (``invocation.py``).
-What this module does not own: HTTP (``client.py``), waiting for records (``activations.py``), many
-invocations at once (``mapping.py``).
+What this module does not own: HTTP (``client.py``), what every resource shares (``resources.py``),
+waiting for records (``activations.py``), many invocations at once (``mapping.py``).
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..contract import BLOCKING_WAIT_MS, MAX_CODE_BYTES, MAX_PAYLOAD_BYTES, base64_size
+from ..contract import BLOCKING_WAIT_MS, MAX_CODE_BYTES, base64_size
 from ..errors import ActivationFailed, ActivationTimeout, InvalidRequest, NotFound, RequestTooLarge
 from .activations import DEFAULT_WAIT_S
 from .invocation import Invocation, check_record
-from .names import QualifiedName, parse_name
+from .names import QualifiedName
+from .resources import Collection, check_payload, entity_fields
 from .web import is_web, web_annotations, web_url
 
 if TYPE_CHECKING:
-    from .client import Client
     from .mapping import MapResult
 
-__all__ = ["Actions", "check_payload", "entity_fields"]
+__all__ = ["Actions"]
 
 _MB = 1024 * 1024
 
 
-def check_payload(value: Any, what: str) -> None:
-    """Refuse, before sending, a JSON value over OpenWhisk's 1 MB limit."""
-    size = len(json.dumps(value, separators=(",", ":")).encode("utf-8"))
-    if size > MAX_PAYLOAD_BYTES:
-        raise RequestTooLarge(
-            f"The {what} is {size} bytes ({size / _MB:.2f} MB), over OpenWhisk's limit of "
-            f"{MAX_PAYLOAD_BYTES} bytes (1 MB); nothing was sent.",
-            fix="Pass large inputs by reference (a URL or object-store key) and fetch them in the action.",
-            status=413,
-        )
-
-
-def entity_fields(
-    parameters: Mapping[str, Any] | None, annotations: Mapping[str, Any] | None
-) -> dict[str, Any]:
-    """The ``parameters`` / ``annotations`` of any entity's PUT body, each checked against 1 MB first."""
-    body: dict[str, Any] = {}
-    for key, value in (("parameters", parameters), ("annotations", annotations)):
-        if value is not None:
-            body[key] = _key_values(value)
-            check_payload(body[key], key)
-    return body
-
-
-def _key_values(values: Mapping[str, Any] | None) -> list[dict[str, Any]] | None:
-    return None if values is None else [{"key": k, "value": v} for k, v in values.items()]
-
-
-class Actions:
-    def __init__(self, client: Client) -> None:
-        self.client = client
-
-    def _name(self, name: str | QualifiedName) -> QualifiedName:
-        return name if isinstance(name, QualifiedName) else parse_name(name, self.client.namespace)
-
-    def _path(self, qn: QualifiedName) -> str:
-        return f"namespaces/{qn.namespace}/actions/{qn.path}"
-
-    def list(
-        self, *, limit: int | None = None, skip: int | None = None, namespace: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Action summaries (no code), newest first."""
-        params = {"limit": limit, "skip": skip}
-        path = f"namespaces/{namespace or self.client.namespace}/actions"
-        return list(self.client.request("GET", path, params=params).body or [])
+class Actions(Collection):
+    collection = "actions"
+    singular = "action"
+    in_packages = True  # "pkg/name"
 
     def get(self, name: str | QualifiedName, *, code: bool = True) -> dict[str, Any]:
         qn = self._name(name)
@@ -144,10 +102,9 @@ class Actions:
             existing = self._annotations(qn) if overwrite and annotations is None else None
             annotations = web_annotations(existing, annotations, web, web_secure)
         body.update(entity_fields(parameters, annotations))
-        params = {"overwrite": True} if overwrite else None
-        reply = self.client.request("PUT", self._path(qn), params=params, json=body, what=f"action {qn}")
+        doc = self._put(qn, body, overwrite)
         self.client.activations.forget(qn.name)
-        return dict(reply.body)
+        return doc
 
     def _annotations(self, qn: QualifiedName) -> Sequence[dict[str, Any]]:
         """An existing action's annotations (none when it does not exist yet)."""

@@ -69,7 +69,8 @@ class Client:
         from .feeds import Feeds
         from .namespaces import Namespaces
         from .packages import Packages
-        from .triggers import Rules, Triggers
+        from .rules import Rules
+        from .triggers import Triggers
 
         self.config = config if config is not None else resolve()
         self.retries = retries

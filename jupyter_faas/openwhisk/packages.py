@@ -7,14 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .actions import entity_fields
 from .names import QualifiedName
-from .triggers import _Collection, qualified
+from .resources import Collection, entity_fields, qualified
 
 __all__ = ["Packages"]
 
 
-class Packages(_Collection):
+class Packages(Collection):
     collection = "packages"
     singular = "package"
 

@@ -1,10 +1,10 @@
-"""Triggers and rules: ``create``/``update``/``get``/``delete``/``list``, ``triggers.fire`` (a payload;
-``invoke`` is openwhisk-client-js's name for it), ``rules.enable``/``rules.disable``; a trigger with a
-``feed`` is created and deleted as ``wsk`` does it (``feeds.py``).
+"""Triggers: ``create``/``update``/``get``/``delete``/``list`` and ``fire`` (a payload; ``invoke`` is
+openwhisk-client-js's name for it); a trigger with a ``feed`` is created and deleted as ``wsk`` does it
+(``feeds.py``).
 
-Bodies follow the REST contract: a trigger ``{parameters, annotations}``, a rule ``{trigger: "/ns/t",
-action: "/ns/[pkg/]a"}``. ``fire`` returns the trigger's activation id, or ``None`` when no rule is
-active (204: nothing ran). What this module does not own: following what a firing caused (``trace.py``).
+Bodies follow the REST contract: a trigger ``{parameters, annotations}``. ``fire`` returns the trigger's
+activation id, or ``None`` when no rule is active (204: nothing ran). What this module does not own: the
+rules that a firing runs (``rules.py``), following what a firing caused (``trace.py``).
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import FaasError, InvalidRequest, NotFound
-from .actions import check_payload, entity_fields
-from .names import QualifiedName, parse_name
+from ..errors import FaasError, NotFound
+from .names import QualifiedName
+from .resources import Collection, check_payload, entity_fields, qualified
 from .trace import Trace, trace
 
 if TYPE_CHECKING:
-    from .client import Client
+    pass
 
-__all__ = ["Rules", "Triggers", "qualified"]
+__all__ = ["Triggers"]
 
 log = logging.getLogger("jupyter_faas.openwhisk")
 
@@ -33,53 +33,7 @@ def _feed_of(doc: Mapping[str, Any] | None) -> str | None:
     return source if isinstance(source, str) else None
 
 
-def qualified(name: str | QualifiedName, default_namespace: str) -> QualifiedName:
-    return name if isinstance(name, QualifiedName) else parse_name(name, default_namespace)
-
-
-class _Collection:
-    collection = ""
-    singular = ""
-
-    def __init__(self, client: Client) -> None:
-        self.client = client
-
-    def _name(self, name: str | QualifiedName) -> QualifiedName:
-        qn = qualified(name, self.client.namespace)
-        if qn.package:
-            raise InvalidRequest(
-                f"{self.singular.capitalize()} {name!r} cannot be in a package.",
-                fix=f"Name the {self.singular} 'name' or '/namespace/name'.",
-            )
-        return qn
-
-    def _path(self, qn: QualifiedName) -> str:
-        return f"namespaces/{qn.namespace}/{self.collection}/{qn.path}"
-
-    def _what(self, qn: QualifiedName) -> str:
-        return f"{self.singular} {qn}"
-
-    def list(
-        self, *, limit: int | None = None, skip: int | None = None, namespace: str | None = None
-    ) -> list[dict[str, Any]]:
-        path = f"namespaces/{namespace or self.client.namespace}/{self.collection}"
-        return list(self.client.request("GET", path, params={"limit": limit, "skip": skip}).body or [])
-
-    def get(self, name: str | QualifiedName) -> dict[str, Any]:
-        qn = self._name(name)
-        return dict(self.client.request("GET", self._path(qn), what=self._what(qn)).body)
-
-    def delete(self, name: str | QualifiedName) -> dict[str, Any]:
-        qn = self._name(name)
-        return dict(self.client.request("DELETE", self._path(qn), what=self._what(qn)).body)
-
-    def _put(self, qn: QualifiedName, body: dict[str, Any], overwrite: bool) -> dict[str, Any]:
-        params = {"overwrite": True} if overwrite else None
-        reply = self.client.request("PUT", self._path(qn), params=params, json=body, what=self._what(qn))
-        return dict(reply.body)
-
-
-class Triggers(_Collection):
+class Triggers(Collection):
     collection = "triggers"
     singular = "trigger"
 
@@ -158,41 +112,3 @@ class Triggers(_Collection):
     def trace(self, activation_id: str, *, wait: bool = True, timeout: float | None = 600.0) -> Trace:
         """What the firing with this trigger activation id caused (``trace.trace``)."""
         return trace(self.client, activation_id, wait=wait, timeout=timeout)
-
-
-class Rules(_Collection):
-    collection = "rules"
-    singular = "rule"
-
-    def _ref(self, name: str | QualifiedName) -> str:
-        return str(qualified(name, self.client.namespace))
-
-    def create(
-        self,
-        name: str | QualifiedName,
-        trigger: str | QualifiedName | None = None,
-        action: str | QualifiedName | None = None,
-        *,
-        annotations: Mapping[str, Any] | None = None,
-        overwrite: bool = False,
-    ) -> dict[str, Any]:
-        """PUT a rule: when ``trigger`` fires, invoke ``action`` (``pkg/action`` allowed). Active at once."""
-        body = entity_fields(None, annotations)
-        if trigger is not None:
-            body["trigger"] = self._ref(trigger)
-        if action is not None:
-            body["action"] = self._ref(action)
-        return self._put(self._name(name), body, overwrite)
-
-    def update(self, name: str | QualifiedName, *args: Any, **options: Any) -> dict[str, Any]:
-        return self.create(name, *args, overwrite=True, **options)
-
-    def enable(self, name: str | QualifiedName) -> None:
-        self._status(name, "active")
-
-    def disable(self, name: str | QualifiedName) -> None:
-        self._status(name, "inactive")
-
-    def _status(self, name: str | QualifiedName, status: str) -> None:
-        qn = self._name(name)
-        self.client.request("POST", self._path(qn), json={"status": status}, what=self._what(qn))
