@@ -2,12 +2,12 @@
 
 Used from Python through ``start`` / ``ensure_running`` / ``stop`` (each engine is its own process), and
 from the command line as ``jupyter-faas engine``. Modules: ``server.py`` (the process), ``app.py`` (the one
-route table), ``base.py`` (auth, errors -> ``{error, code}``), ``meta_api.py``, ``actions_api.py``,
-``activations_api.py``, ``triggers_api.py``, ``packages_api.py`` (thin handlers), ``invoker.py``
-(starting an activation), ``sequences.py``, ``entities.py`` (trigger, rule, package documents),
-``validation.py`` (PUT checks and merges), ``store.py`` (SQLite), ``scheduler.py`` (throttling, worker
-pool), ``records.py`` (activation records), ``messages.py`` (upstream's texts), ``process.py`` (start/stop
-from Python).
+route table), ``base.py`` (auth, errors -> ``{error, code}``, the entity handlers' base), ``meta_api.py``,
+``actions_api.py``, ``activations_api.py``, ``triggers_api.py``, ``rules_api.py``, ``packages_api.py``
+(thin handlers), ``invoker.py`` (starting an activation), ``sequences.py``, ``entities.py`` (trigger,
+rule, package documents), ``validation.py`` (PUT checks and merges), ``store.py`` (SQLite),
+``scheduler.py`` (throttling, worker pool), ``records.py`` (activation records), ``messages.py``
+(upstream's texts), ``data_dir.py`` (the data folder's files), ``process.py`` (start/stop from Python).
 
 Importing this package is cheap: the tornado server is only imported by the process that serves.
 """

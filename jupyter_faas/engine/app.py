@@ -18,8 +18,9 @@ from .alarms import AlarmsWebHandler
 from .base import NotFoundHandler
 from .meta_api import ApiInfoHandler, InfoHandler, LimitsHandler, NamespacesHandler
 from .packages_api import PackageHandler, PackagesListHandler
+from .rules_api import RuleHandler, RulesListHandler
 from .services import Services
-from .triggers_api import RuleHandler, RulesListHandler, TriggerHandler, TriggersListHandler
+from .triggers_api import TriggerHandler, TriggersListHandler
 from .web_api import WebActionHandler, WebNotFoundHandler
 
 __all__ = ["ROUTES", "make_app"]

@@ -1,7 +1,8 @@
 """The engine's base request handler: authentication, namespaces, query parsing, JSON, and the one place
 where a ``FaasError`` (or a tornado ``HTTPError``) becomes OpenWhisk's ``{"error", "code"}`` body.
 
-Handlers subclass ``ApiHandler`` and stay thin: parse with the helpers here, call a service, ``reply``.
+Handlers subclass ``ApiHandler`` (``EntityHandler`` for triggers, rules and packages: name -> path, lookup,
+list) and stay thin: parse with the helpers here, call a service, ``reply``.
 Owns nothing about actions or activations themselves.
 """
 
@@ -17,12 +18,27 @@ from typing import Any
 
 from tornado.web import HTTPError, RequestHandler
 
-from ..errors import AuthenticationFailed, FaasError, Forbidden, InvalidRequest, UnsupportedMediaType
+from ..errors import (
+    AuthenticationFailed,
+    FaasError,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    UnsupportedMediaType,
+)
 from . import messages as msg
 from .services import Services
 from .validation import check_name
 
-__all__ = ["LONG_MAX", "LONG_MIN", "ApiHandler", "NotFoundHandler", "parse_bool", "parse_skip_limit"]
+__all__ = [
+    "LONG_MAX",
+    "LONG_MIN",
+    "ApiHandler",
+    "EntityHandler",
+    "NotFoundHandler",
+    "parse_bool",
+    "parse_skip_limit",
+]
 
 log = logging.getLogger("jupyter_faas.engine")
 _TRUE = {"true", "yes", "on", "1"}
@@ -195,3 +211,32 @@ class NotFoundHandler(ApiHandler):
         else:
             super().prepare()
         raise HTTPError(404, msg.ROUTE_NOT_FOUND)
+
+
+class EntityHandler(ApiHandler):
+    """What trigger, rule and package handlers share: name -> path, lookup, list."""
+
+    collection = ""
+
+    def _path(self, ns: str, name: str) -> tuple[str, str]:
+        user_ns = self.namespace(ns, name)
+        return user_ns, f"{user_ns}/{check_name(name)}"
+
+    def _existing(self, path: str) -> dict[str, Any]:
+        doc = self.services.store.get_entity(self.collection, path)
+        if doc is None:
+            raise NotFound(msg.RESOURCE_NOT_FOUND)
+        return doc
+
+    def _list(self, ns: str, view: Any, *, shared: bool = False) -> None:
+        """List a collection; ``shared`` (packages) lets another namespace's published entities be listed."""
+        namespace = self.readable_namespace(ns) if shared else self.namespace(ns)
+        public = namespace != self.user_namespace
+        skip, limit = parse_skip_limit(self, self.collection)
+        store = self.services.store
+        if parse_bool(self, "count", False):
+            count = store.count_entities(self.collection, namespace, skip, public_only=public)
+            self.reply({self.collection: count})
+        else:
+            docs = store.list_entities(self.collection, namespace, skip, limit, public_only=public)
+            self.reply([view(d) for d in docs])

@@ -4,7 +4,8 @@ Owns their documents (field order of upstream's ``WhiskTrigger``, ``WhiskRule``/
 ``ReducedRule``, ``WhiskPackage``), the checks and merges of their PUT bodies (absent fields keep old
 values, the version's patch is bumped on update), and fully qualified names as upstream reads them
 (``"/ns/name"``, ``"/ns/pkg/name"`` or ``{"path", "name"}``; ``_`` is the caller's namespace).
-Does not own storage (``store.py``), existence checks or firing (``triggers_api.py``, ``invoker.py``).
+Does not own storage (``store.py``), existence checks or firing (``triggers_api.py``, ``rules_api.py``,
+``invoker.py``).
 """
 
 from __future__ import annotations

@@ -14,11 +14,10 @@ from typing import Any
 
 from ..errors import Conflict, InvalidRequest
 from . import messages as msg
-from .base import parse_bool
+from .base import EntityHandler, parse_bool
 from .entities import make_package, package_binding, parse_body, update_package
 from .invoker import now_ms
 from .sharing import check_shared_package
-from .triggers_api import EntityHandler
 from .validation import check_name
 
 __all__ = ["PackageHandler", "PackagesListHandler"]
