@@ -1,7 +1,7 @@
 """Thin handlers of the server extension: parse the request, call one service off the event loop, answer.
 
 Every handler subclasses jupyter_server's ``APIHandler`` (so XSRF and origin checks apply) and every method
-is ``@tornado.web.authenticated``. ``FaasHandler.faas`` is the ``Services`` built once at load time
+is ``@tornado.web.authenticated``. ``FaasHandler.faas`` is the ``Backend`` built once at load time
 (``web_app.settings["jupyter_faas"]``); ``FaasHandler.call`` runs a service in its thread pool; errors are
 translated once, in ``FaasHandler.write_error``/``call``, into ``{error, code, fix, status}``. The routes
 are in ``routes.py``.
@@ -19,8 +19,8 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from ..errors import FaasError
+from .backend import Backend
 from .jobs import error_json
-from .services import Services
 
 __all__ = [
     "ActionHandler",
@@ -51,8 +51,8 @@ class FaasHandler(APIHandler):
     """Base of every jupyter-faas handler: the services, the thread pool, the error shape."""
 
     @property
-    def faas(self) -> Services:
-        services: Services = self.settings["jupyter_faas"]
+    def faas(self) -> Backend:
+        services: Backend = self.settings["jupyter_faas"]
         return services
 
     async def call(self, fn: Callable[..., Any], *args: Any) -> Any:

@@ -17,10 +17,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import FaasError
 from .payloads import build_json, deployment_json, local_test_json
+
+if TYPE_CHECKING:
+    from .backend import Backend
 
 __all__ = ["BuildJob", "BuildRequest", "Jobs", "error_json"]
 
@@ -220,7 +223,7 @@ class Jobs:
                 setattr(job, key, value)
 
 
-def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: Any) -> None:
+def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: Backend) -> None:
     """The body of a build job (runs in a worker thread): build, then test, then deploy."""
     from ..build import BuildOptions, build, deploy
     from ..local_test import local_test_of

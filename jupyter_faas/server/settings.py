@@ -3,7 +3,7 @@
 Set them in ``jupyter_server_config.py`` or on the command line (``--JupyterFaas.warm_runs=1``). Where the
 OpenWhisk is comes from ``jupyter_faas.config.resolve`` (``~/.wskprops``, ``__OW_*``, else the embedded
 engine); ``apihost``/``auth``/``namespace`` here only override it, like the CLI's flags. This module owns
-the options and nothing else: the services they configure live in ``services.py``.
+the options and nothing else: the backend they configure lives in ``backend.py``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The services behind the server extension, built once per Jupyter server and reached by every handler.
+"""The sidebar's backend: what the server extension's handlers call, built once per Jupyter server.
 
-``Services`` holds the options (``JupyterFaas``), the server's root folder, two thread pools for blocking
+``Backend`` holds the options (``JupyterFaas``), the server's root folder, two thread pools for blocking
 work (OpenWhisk calls; build jobs apart, so a long build never stalls the lists), the build jobs, and one
 ``openwhisk.Client`` created on first use (resolving the configuration may start the embedded engine, so
 it happens in a pool, never on the event loop). Each method is one call into the core and returns
@@ -14,7 +14,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ActivationFailed, FaasError, NotFound
 from .jobs import BuildRequest, Jobs, run_job
@@ -22,7 +22,10 @@ from .notebook import list_classes, parse_notebook
 from .payloads import action_json, action_path, activation_json, stats_json
 from .settings import JupyterFaas
 
-__all__ = ["Services"]
+if TYPE_CHECKING:
+    from ..openwhisk import Client
+
+__all__ = ["Backend"]
 
 _log = logging.getLogger("jupyter_faas.server")
 LIST_MAX = 200  # OpenWhisk's largest page
@@ -37,7 +40,7 @@ def _record_path(record: dict[str, Any]) -> str:
     return str(record.get("name"))
 
 
-class Services:
+class Backend:
     def __init__(self, settings: JupyterFaas, root_dir: Path, log: logging.Logger | None = None) -> None:
         self.settings = settings
         self.root_dir = Path(root_dir).expanduser().resolve()
@@ -47,12 +50,12 @@ class Services:
             max(1, settings.build_workers), thread_name_prefix="jupyter-faas-build"
         )
         self.jobs = Jobs(keep=settings.keep_jobs)
-        self._client: Any = None
+        self._client: Client | None = None
         self._client_lock = threading.Lock()
 
     # -- plumbing ------------------------------------------------------------------------------------------
 
-    def client(self) -> Any:
+    def client(self) -> Client:
         """The ``openwhisk.Client``, made on first use (this may start the embedded engine: blocking)."""
         with self._client_lock:
             if self._client is None:
@@ -190,7 +193,7 @@ class Services:
         return {"activationId": activation_id, "logs": self.client().activations.logs(activation_id)}
 
     def result(self, activation_id: str) -> dict[str, Any]:
-        return self.client().activations.result(activation_id)
+        return dict(self.client().activations.result(activation_id))
 
     def stats(self, name: str | None, limit: int) -> dict[str, Any]:
         records = self.client().activations.list(name or None, limit=min(max(limit, 1), LIST_MAX))
