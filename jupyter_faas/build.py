@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import modelfiles
 from .capture import (
@@ -37,6 +37,9 @@ from .openwhisk.web import WEB_KEYS, is_web, web_annotations, web_url
 from .packaging import Package, build_package
 from .packaging.virtualenv import cache_dir
 from .requirements import Requirements, resolve_requirements
+
+if TYPE_CHECKING:
+    from .openwhisk import Client
 
 __all__ = [
     "HASH_ANNOTATION",
@@ -276,7 +279,7 @@ def _annotation(action: dict[str, Any], key: str) -> Any:
     return next((a.get("value") for a in action.get("annotations") or [] if a.get("key") == key), None)
 
 
-def _is_local(client: Any) -> bool:
+def _is_local(client: Client) -> bool:
     from urllib.parse import urlparse
 
     apihost = str(getattr(getattr(client, "config", None), "apihost", ""))
@@ -284,7 +287,7 @@ def _is_local(client: Any) -> bool:
     return host in ("127.0.0.1", "localhost", "::1")
 
 
-def deploy(result: BuildResult, client: Any) -> Deployment:
+def deploy(result: BuildResult, client: Client) -> Deployment:
     """Create or update the action on ``client`` (an ``openwhisk.Client``); skip the upload if unchanged.
 
     The package's sha256 is stored as the ``jupyter-faas/sha256`` annotation: when the deployed action
@@ -343,7 +346,7 @@ def deploy(result: BuildResult, client: Any) -> Deployment:
     return _served(done, client)
 
 
-def _served(deployment: Deployment, client: Any) -> Deployment:
+def _served(deployment: Deployment, client: Client) -> Deployment:
     """The deployment with its public URL when the action is a web action."""
     if is_web(deployment.action):
         deployment.url = web_url(client.config.apihost, deployment.action)

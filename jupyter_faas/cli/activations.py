@@ -11,10 +11,13 @@ import argparse
 import re
 import time
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidRequest
 from .config import add_connection_arguments, client_from, print_json, say
+
+if TYPE_CHECKING:
+    from ..openwhisk import Client
 
 __all__ = ["register"]
 
@@ -82,7 +85,7 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _id(client: Any, args: argparse.Namespace) -> str:
+def _id(client: Client, args: argparse.Namespace) -> str:
     if args.activation_id:
         return str(args.activation_id)
     if not args.last:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..openwhisk.trace import Trace
 from .actions import _value, add_param_arguments, params_from
 from .config import add_connection_arguments, client_from, print_json, say
+
+if TYPE_CHECKING:
+    from ..openwhisk import Client
 
 __all__ = ["format_trace", "register"]
 
@@ -90,7 +93,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(overwrite=False)
 
 
-def _resource(client: Any, collection: str) -> Any:
+def _resource(client: Client, collection: str) -> Any:
     return getattr(client, collection)
 
 

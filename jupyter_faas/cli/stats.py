@@ -8,9 +8,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import add_connection_arguments, client_from, say
+
+if TYPE_CHECKING:
+    from ..openwhisk import Client
 
 __all__ = ["register"]
 
@@ -30,7 +33,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_stats)
 
 
-def fetch(client: Any, name: str | None, limit: int, since: int | None) -> list[dict[str, Any]]:
+def fetch(client: Client, name: str | None, limit: int, since: int | None) -> list[dict[str, Any]]:
     """The newest ``limit`` activation summaries (paged by 200, the server's maximum)."""
     records: list[dict[str, Any]] = []
     while len(records) < limit:

@@ -8,7 +8,7 @@ What this module does not own: firing a trigger's rules (``triggers_api.py``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Conflict, InvalidRequest, NotFound
 from . import messages as msg
@@ -16,16 +16,19 @@ from .base import EntityHandler, parse_bool
 from .entities import fqn_json, fqn_string, make_rule, parse_body, rule_refs, rule_response, update_rule
 from .invoker import now_ms, resolve
 
+if TYPE_CHECKING:
+    from .services import Services
+
 __all__ = ["RuleHandler", "RulesListHandler"]
 
 
-def _status(services: Any, rule: dict[str, Any]) -> str:
+def _status(services: Services, rule: dict[str, Any]) -> str:
     trigger = services.store.get_entity("triggers", fqn_string(rule["trigger"]))
     link = ((trigger or {}).get("rules") or {}).get(f"{rule['namespace']}/{rule['name']}")
     return str(link["status"]) if link else "inactive"
 
 
-def _link(services: Any, trigger_path: str, rule_name: str, link: dict[str, Any] | None) -> None:
+def _link(services: Services, trigger_path: str, rule_name: str, link: dict[str, Any] | None) -> None:
     """Add (or, with ``None``, remove) the rule's entry in its trigger, if the trigger exists."""
     store = services.store
     trigger = store.get_entity("triggers", trigger_path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..contract import MAX_PAYLOAD_BYTES
 from ..errors import FaasError, NotFound, RequestTooLarge, Throttled
@@ -32,6 +32,9 @@ from .entities import (
 from .invoker import now_ms, resolve, start_job
 from .records import response_json
 from .validation import SEQUENCE
+
+if TYPE_CHECKING:
+    from .services import Services
 
 __all__ = ["TriggerHandler", "TriggersListHandler", "fire_rule"]
 
@@ -120,7 +123,7 @@ class TriggerHandler(EntityHandler):
 
 
 def fire_rule(
-    services: Any, user_ns: str, rule_name: str, ref: dict[str, Any], args: dict[str, Any]
+    services: Services, user_ns: str, rule_name: str, ref: dict[str, Any], args: dict[str, Any]
 ) -> dict[str, Any]:
     """Invoke one rule's action non-blocking: upstream's RuleActivationResult as a dict."""
     action_name = fqn_string(ref["action"])

@@ -14,12 +14,15 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from IPython.core.error import UsageError
 
 from ..config import EMBEDDED, Config, mask_key, resolve
 from ..errors import FaasError, NotConfigured
+
+if TYPE_CHECKING:
+    from ..openwhisk import Client
 
 __all__ = ["Session", "faas_errors", "notebook_wording"]
 
@@ -51,7 +54,7 @@ class Session:
         self.local = False  # %faas_config --local: the embedded engine whatever else is configured
         self.engine_announced = False
         self._config: Config | None = None
-        self._client: Any = None
+        self._client: Client | None = None
 
     @classmethod
     def of(cls, shell: Any) -> Session:
@@ -106,7 +109,7 @@ class Session:
         return replace(config, sources=sources)
 
     @property
-    def client(self) -> Any:
+    def client(self) -> Client:
         if self._client is None:
             from ..openwhisk import Client
 
