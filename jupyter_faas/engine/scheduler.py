@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from ..errors import ServerError, Throttled
 from ..runtime import ActionSpec, RunOutcome, RunRequest
+from ..runtime.warm import WarmRun
 from . import messages as msg
 from .records import WHISK_ERROR, build_record, filter_name, pending_doc
 from .store import Store
@@ -38,7 +39,19 @@ Record = dict[str, Any]
 
 
 class RuntimeLike(Protocol):
+    """What the engine asks of its runtime (``jupyter_faas.runtime.Runtime``)."""
+
     def run(self, spec: ActionSpec, request: RunRequest) -> RunOutcome: ...
+
+    def begin(self, spec: ActionSpec, request: RunRequest) -> WarmRun | None: ...
+
+    def shutdown(self) -> None: ...
+
+    @property
+    def sandbox_status(self) -> str: ...
+
+    @property
+    def memory_status(self) -> str: ...
 
 
 class Job:
@@ -87,7 +100,7 @@ _STOP = object()
 class Scheduler:
     """Runs admitted jobs on ``workers`` threads; at most ``limit`` in flight per namespace."""
 
-    def __init__(self, runtime: RuntimeLike | None, store: Store, limit: int, workers: int) -> None:
+    def __init__(self, runtime: RuntimeLike, store: Store, limit: int, workers: int) -> None:
         self._runtime = runtime
         self._store = store
         self.limit = limit
@@ -152,15 +165,14 @@ class Scheduler:
     def _start_warm(self, job: Job) -> bool:
         """Run a blocking job on an idle warm container, driven by the event loop (no thread hand-off);
         False when the runtime has none to give (cold start): the job then goes to a worker thread."""
-        begin = getattr(self._runtime, "begin", None)
-        if begin is None or self._stopping:
+        if self._stopping:
             return False
         try:  # before the run is sent: an engine killed while the action works must find the mark
             self._store.add_pending(*job.pending_args())
         except Exception:
             log.exception("could not mark activation %s pending", job.activation_id)
         try:
-            warm = begin(job.spec, job.request)
+            warm = self._runtime.begin(job.spec, job.request)
         except Exception:  # the runtime's bug: the worker path reports it as a whisk error
             log.exception("could not start activation %s on a warm container", job.activation_id)
             return False
@@ -208,8 +220,6 @@ class Scheduler:
 
     def _outcome(self, job: Job) -> RunOutcome:
         called = time.time()
-        if self._runtime is None:
-            return _whisk_error("The runtime is not available in this engine.", called)
         try:
             return self._runtime.run(job.spec, job.request)
         except Exception as exc:  # the runtime's bug must not lose the activation

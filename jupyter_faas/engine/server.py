@@ -149,13 +149,10 @@ def _flush_logs() -> None:
         handler.flush()
 
 
-def _load_runtime(work_dir: Path) -> RuntimeLike | None:
-    try:
-        from ..runtime import Runtime
-        from ..runtime.environments import stock_kinds
-    except ImportError:
-        log.error("jupyter_faas.runtime.Runtime is not available: activations will fail")
-        return None
+def _load_runtime(work_dir: Path) -> RuntimeLike:
+    from ..runtime import Runtime
+    from ..runtime.environments import stock_kinds
+
     runtime = Runtime(work_dir=work_dir)
 
     def prepare() -> None:  # build or load the kinds' environments now, so the first cold start is fast
@@ -234,8 +231,8 @@ async def serve(args: argparse.Namespace) -> None:
         "data_dir": str(data_dir),
         "auth": choice.mode,  # own | guest | given: where a front end finds the key (never the key)
         "started": process_start_time(os.getpid()),
-        "sandbox": getattr(runtime, "sandbox_status", "no runtime"),
-        "memory": getattr(runtime, "memory_status", "no runtime"),
+        "sandbox": runtime.sandbox_status,
+        "memory": runtime.memory_status,
     }
     _write_state(state, info)
 
@@ -271,9 +268,7 @@ async def serve(args: argparse.Namespace) -> None:
         services.alarms.stop()
         retention.set()
         scheduler.shutdown()  # first: what the runtime's shutdown interrupts stays pending
-        shutdown = getattr(runtime, "shutdown", None)
-        if shutdown is not None:
-            shutdown()
+        runtime.shutdown()
         store.close()  # checkpoints the WAL into the database file
         _remove_state(state)
         lock.close()
