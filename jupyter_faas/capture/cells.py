@@ -104,7 +104,7 @@ def cells_from_notebook(path: str | Path) -> list[Cell]:
     if not path.is_file():
         raise CaptureError(f"Notebook {path} does not exist.", fix="Check the path of the .ipynb file.")
     try:
-        notebook = nbformat.read(str(path), as_version=4)
+        notebook = nbformat.read(str(path), as_version=4)  # type: ignore[no-untyped-call]
     except Exception as exc:  # nbformat raises several unrelated types for a bad file
         raise CaptureError(
             f"{path} is not a readable notebook: {exc}", fix="Open and save it in Jupyter, then retry."

@@ -71,7 +71,7 @@ def analyse_cell(cell: Cell, python: str, first_position: int) -> list[Statement
 
 
 def _start_line(node: ast.stmt) -> int:
-    decorators = getattr(node, "decorator_list", None) or []
+    decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
     return min([node.lineno] + [d.lineno for d in decorators])
 
 

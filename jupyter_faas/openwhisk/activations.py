@@ -55,7 +55,7 @@ class PollSchedule:
                 return self.expected - elapsed + 0.002
             if self._fine_left > 0:  # just after the expected end: 1%, 2%, 4%, 8% of it
                 self._fine_left -= 1
-                return max(self.first, self.fine * self.expected * 2 ** (3 - self._fine_left))
+                return max(self.first, self.fine * self.expected * 2.0 ** (3 - self._fine_left))
             # Longer than its history: grow by a quarter, so a late end is still noticed within ~25%.
             return min(self.cap, max(self.first, 0.25 * elapsed))
         return min(self.cap, max(self.first, elapsed))

@@ -187,7 +187,7 @@ class Client:
                 return min(float(retry_after), self.max_backoff * 4)
             except ValueError:
                 pass
-        base = min(self.max_backoff, self.backoff * (2**attempt))
+        base = min(self.max_backoff, self.backoff * (2.0**attempt))
         return base * random.uniform(1.0, 1.25)
 
     def _where(self) -> str:

@@ -67,16 +67,16 @@ def new_selector() -> selectors.BaseSelector:
     """What a container waits on its pipes with: epoll (Linux), kqueue (macOS), poll (portable mode)."""
     if linux_only():
         return selectors.DefaultSelector()
-    if hasattr(selectors, "KqueueSelector"):
-        return selectors.KqueueSelector()
-    return selectors.PollSelector()
+    kqueue = getattr(selectors, "KqueueSelector", None)
+    selector: selectors.BaseSelector = kqueue() if kqueue is not None else selectors.PollSelector()
+    return selector
 
 
 def pid_exists(pid: int) -> bool:
     """Whether a process ``pid`` exists (a zombie counts: its pid is still taken)."""
     if linux_only():
         return os.path.exists(f"/proc/{pid}")
-    return psutil.pid_exists(pid)
+    return bool(psutil.pid_exists(pid))
 
 
 def process_tree_rss(pid: int) -> int:

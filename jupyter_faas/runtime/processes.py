@@ -87,7 +87,7 @@ def kill_tree(pid: int) -> int:
 
 def _gone(proc: psutil.Process) -> bool:
     try:
-        return proc.status() == psutil.STATUS_ZOMBIE
+        return bool(proc.status() == psutil.STATUS_ZOMBIE)
     except psutil.Error:
         return True
 
@@ -105,7 +105,8 @@ def _reap(procs: list[psutil.Process], timeout: float = 1.0) -> None:
 
 def _tag_of(proc: psutil.Process) -> str | None:
     try:
-        return proc.environ().get(TAG_VARIABLE)
+        tag: str | None = proc.environ().get(TAG_VARIABLE)
+        return tag
     except (psutil.Error, OSError):
         return None
 
