@@ -203,11 +203,7 @@ async def invoke(
     """Start an action or a sequence (throttled once, as a whole); (its id, its record if it ended within
     ``wait_ms`` of a blocking invoke, else ``None``). The REST invoke and web actions both come here."""
     if resolved.action["exec"]["kind"] == SEQUENCE or is_conductor(resolved.action):
-        in_flight = services.scheduler.in_flight(user_ns)
-        if in_flight >= services.scheduler.limit:
-            raise Throttled(msg.too_many_concurrent(in_flight, services.scheduler.limit))
-        activation_id = uuid.uuid4().hex
-        task = start_sequence(services, resolved, payload, user_ns, activation_id)
+        activation_id, task = start_sequence(services, resolved, payload, user_ns)
         if blocking:
             try:
                 return activation_id, await asyncio.wait_for(asyncio.shield(task), wait_ms / 1000)
@@ -224,10 +220,15 @@ _running: set[asyncio.Task[Any]] = set()  # sequences in flight (a task needs a 
 
 
 def start_sequence(
-    services: Services, resolved: Resolved, payload: dict[str, Any], user_ns: str, activation_id: str
-) -> asyncio.Task[dict[str, Any]]:
-    """Run a sequence, or a conductor action's composition, in the background; the task's result is its
-    record (also what a rule uses)."""
+    services: Services, resolved: Resolved, payload: dict[str, Any], user_ns: str
+) -> tuple[str, asyncio.Task[dict[str, Any]]]:
+    """Run a sequence, or a conductor action's composition, in the background: (its activation id, the
+    task whose result is its record). Throttled once, as a whole, before anything starts (``Throttled``);
+    the REST invoke, web actions and rules all start one here."""
+    in_flight = services.scheduler.in_flight(user_ns)
+    if in_flight >= services.scheduler.limit:
+        raise Throttled(msg.too_many_concurrent(in_flight, services.scheduler.limit))
+    activation_id = uuid.uuid4().hex
 
     async def run() -> dict[str, Any]:
         if is_conductor(resolved.action):
@@ -242,4 +243,4 @@ def start_sequence(
     task = asyncio.get_running_loop().create_task(run())
     _running.add(task)
     task.add_done_callback(_running.discard)
-    return task
+    return activation_id, task

@@ -17,7 +17,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from ..contract import MAX_PAYLOAD_BYTES
-from ..errors import FaasError, NotFound, RequestTooLarge, Throttled
+from ..errors import FaasError, NotFound, RequestTooLarge
 from . import messages as msg
 from .actions_api import start_sequence
 from .base import EntityHandler, parse_bool
@@ -135,11 +135,7 @@ def fire_rule(
             if resolved is None:
                 raise NotFound(msg.RESOURCE_NOT_FOUND)
             if resolved.action["exec"]["kind"] == SEQUENCE or is_conductor(resolved.action):
-                in_flight = services.scheduler.in_flight(user_ns)
-                if in_flight >= services.scheduler.limit:
-                    raise Throttled(msg.too_many_concurrent(in_flight, services.scheduler.limit))
-                activation_id = uuid.uuid4().hex
-                start_sequence(services, resolved, dict(args), user_ns, activation_id)
+                activation_id = start_sequence(services, resolved, dict(args), user_ns)[0]
             else:
                 activation_id = start_job(services, resolved, args, user_ns, blocking=False).activation_id
             status, outcome = 0, {"activationId": activation_id}
