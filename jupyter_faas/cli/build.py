@@ -4,8 +4,8 @@
 and tests the package locally (skip with ``--no-test``); ``deploy`` does the same and then creates or
 updates the action, uploading nothing when the server already has the same package. Both print the same
 summary as the magics. Owns the argument definitions (``add_build_arguments``, shared with any other
-front end) and their translation into ``BuildOptions``; the work is ``build.build``, ``local_test`` and
-``build.deploy``.
+front end), their translation into ``BuildOptions`` and how a run is printed; the run is
+``pipeline.run_pipeline``.
 """
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
 from ..openwhisk.web import WEB_CHOICES
 from .config import add_connection_arguments, client_from, say
+
+if TYPE_CHECKING:
+    from ..build import BuildOptions
 
 __all__ = ["add_build_arguments", "options_from", "register"]
 
@@ -85,7 +88,7 @@ def _json_value(text: str) -> Any:
         return text
 
 
-def options_from(args: argparse.Namespace) -> Any:
+def options_from(args: argparse.Namespace) -> BuildOptions:
     """``BuildOptions`` from parsed arguments; bad ``--test-args`` is a ``BuildError``."""
     from ..build import BuildOptions, action_name
 
@@ -125,35 +128,32 @@ def options_from(args: argparse.Namespace) -> Any:
     )
 
 
-def _build_and_test(args: argparse.Namespace) -> Any:
-    from ..build import build
-    from ..local_test import local_test_of
+def _run(args: argparse.Namespace, *, deploy: bool) -> int:
+    """One run of the pipeline, each stage's summary on stderr as it ends; the local test's result, when
+    test arguments were given, as JSON on stdout."""
+    from ..pipeline import BUILD, TEST, Hooks, Stage, run_pipeline
 
+    if deploy and not args.name:
+        raise BuildError("deploy needs --name.", fix="Give the action's name: --name NAME.")
     options = options_from(args)
-    result = build(args.notebook, options)
-    say(result.summary())
-    if not options.no_test:
-        report = local_test_of(result, warm=args.warm)
-        say(report.describe())
-        if options.test_args is not None:
-            print(json.dumps(report.result, indent=2, ensure_ascii=False))
-    return result
+
+    class Printed(Hooks):
+        def done(self, stage: Stage, value: Any) -> None:
+            say(value.summary() if stage.name == BUILD else value.describe())
+            if stage.name == TEST and options.test_args is not None:
+                print(json.dumps(value.result, indent=2, ensure_ascii=False))
+
+    client = (lambda: client_from(args)) if deploy else None
+    run_pipeline(args.notebook, options, warm=args.warm, client=client, hooks=Printed())
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:
-    _build_and_test(args)
-    return 0
+    return _run(args, deploy=False)
 
 
 def _deploy(args: argparse.Namespace) -> int:
-    from ..build import deploy
-
-    if not args.name:
-        raise BuildError("deploy needs --name.", fix="Give the action's name: --name NAME.")
-    result = _build_and_test(args)
-    deployment = deploy(result, client_from(args))
-    say(deployment.describe())
-    return 0
+    return _run(args, deploy=True)
 
 
 def register(subparsers: Any) -> None:

@@ -1,9 +1,9 @@
 """``%%faas_deploy`` / ``%faas_deploy`` and ``%faas_test``: a notebook class to a tested, deployed action.
 
 Thin: parse the arguments (the same definition as the CLI's ``build``/``deploy``: ``cli.build.
-add_build_arguments``), run the cell so the class exists in the kernel too, then call the services:
-``build.build`` (capture from the kernel's history, requirements, codegen, package), ``local_test``, and
-``build.deploy`` (which uploads nothing when the server has the same package). Returns a
+add_build_arguments``), run the cell so the class exists in the kernel too, then run the pipeline
+(``pipeline.run_pipeline``: build from the kernel's history, local test, and deploy, which uploads nothing
+when the server has the same package), each stage a progress line. Returns a
 ``display.Deployment`` / ``display.LocalTestReport``. Errors are ``UsageError`` (``session.faas_errors``).
 """
 
@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import argparse
 import ast
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from ..display import Deployment, LocalTestReport
+from ..pipeline import BUILD, DEPLOY, TEST, Hooks, Stage
 from .params import parse_line
 from .progress import Progress
 from .session import Session, faas_errors
 
 __all__ = ["DeployMagics", "KernelView"]
+
+T = TypeVar("T")
 
 _NOTHING_DEPLOYED = "Nothing was deployed; run the magic again."
 
@@ -67,6 +71,24 @@ def _with_build_arguments(func: Any) -> Any:
             action.help = "where to write __main__.py, the zip and any Dockerfile (default: a cache folder)"
     func.__doc__ = func.parser.format_help()
     return func
+
+
+class _Shown(Hooks):
+    """The magics' view of a run: each stage a progress line; an interrupt says what state it left."""
+
+    _DEPLOY_INTERRUPTED = "The action is as it was, or fully updated (one request); check with %faas_actions."
+
+    def __init__(self, shell: Any, build_interrupted: str, test_interrupted: str) -> None:
+        self.progress = Progress(shell)
+        self.interrupted = {
+            BUILD: build_interrupted,
+            TEST: test_interrupted,
+            DEPLOY: self._DEPLOY_INTERRUPTED,
+        }
+
+    def run(self, stage: Stage, work: Callable[[], T]) -> T:
+        with self.progress.step(stage.label, interrupted=self.interrupted[stage.name]):
+            return work()
 
 
 @magics_class
@@ -115,9 +137,8 @@ class DeployMagics(Magics):
     @faas_errors
     def faas_deploy(self, line: str, cell: str | None = None) -> Deployment:
         """Capture a class, build its package, test it locally, and create or update the action."""
-        from ..build import build, deploy
         from ..cli.build import options_from
-        from ..local_test import local_test_of
+        from ..pipeline import run_pipeline
 
         args = parse_line(self.faas_deploy, line)
         _output_path(args)
@@ -126,22 +147,10 @@ class DeployMagics(Magics):
         args.notebook = None
         options = options_from(args)
         session = Session.of(self.shell)
-        progress = Progress(self.shell)
-        with progress.step(f"Building {options.name or args.class_name}", interrupted=_NOTHING_DEPLOYED):
-            result = build(KernelView(self.shell, cell), options)
-        test = None
-        if not options.no_test:
-            with progress.step(f"Testing {result.name} locally", interrupted=_NOTHING_DEPLOYED):
-                test = local_test_of(result, warm=args.warm)
-        if args.dry_run:
-            return Deployment(result, test, None)
-        client = session.client
-        with progress.step(
-            f"Deploying {result.name} to {client.config.apihost}",
-            interrupted="The action is as it was, or fully updated (one request); check with %faas_actions.",
-        ):
-            server = deploy(result, client)
-        return Deployment(result, test, server)
+        client = None if args.dry_run else (lambda: session.client)
+        hooks = _Shown(self.shell, _NOTHING_DEPLOYED, _NOTHING_DEPLOYED)
+        run = run_pipeline(KernelView(self.shell, cell), options, warm=args.warm, client=client, hooks=hooks)
+        return Deployment(run.result, run.test, run.deployment)
 
     @line_magic
     @magic_arguments()
@@ -159,9 +168,8 @@ class DeployMagics(Magics):
     @faas_errors
     def faas_test(self, line: str) -> LocalTestReport:
         """Build a class's package and run it locally as OpenWhisk would: once cold, then warm."""
-        from ..build import build
         from ..cli.build import options_from
-        from ..local_test import local_test_of
+        from ..pipeline import run_pipeline
 
         args = parse_line(self.faas_test, line)
         _output_path(args)
@@ -173,9 +181,7 @@ class DeployMagics(Magics):
         args.no_test = False
         args.timings = False
         options = options_from(args)
-        progress = Progress(self.shell)
-        with progress.step(f"Building {args.class_name}", interrupted="Nothing was tested."):
-            result = build(KernelView(self.shell), options)
-        with progress.step(f"Testing {result.name} locally", interrupted="The test's processes are stopped."):
-            test = local_test_of(result, warm=args.runs - 1)
-        return LocalTestReport(result, test)
+        hooks = _Shown(self.shell, "Nothing was tested.", "The test's processes are stopped.")
+        run = run_pipeline(KernelView(self.shell), options, warm=args.runs - 1, hooks=hooks)
+        assert run.test is not None  # options.no_test is False
+        return LocalTestReport(run.result, run.test)

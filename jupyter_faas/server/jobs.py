@@ -17,10 +17,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import FaasError
 from .payloads import build_json, deployment_json, local_test_json
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from .backend import Backend
@@ -224,9 +226,24 @@ class Jobs:
 
 
 def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: Backend) -> None:
-    """The body of a build job (runs in a worker thread): build, then test, then deploy."""
-    from ..build import BuildOptions, build, deploy
-    from ..local_test import local_test_of
+    """The body of a build job (runs in a worker thread): the pipeline, each stage recorded in the job."""
+    from ..build import BuildOptions
+    from ..pipeline import BUILD, DEPLOY, TEST, Hooks, Stage, run_pipeline
+
+    shapes: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
+        BUILD: ("build", build_json),
+        TEST: ("test", local_test_json),
+        DEPLOY: ("deployment", deployment_json),
+    }
+
+    class Recorded(Hooks):
+        def run(self, stage: Stage, work: Callable[[], T]) -> T:
+            value: T = jobs.stage(job, stage.name, work)
+            return value
+
+        def done(self, stage: Stage, value: Any) -> None:
+            field_name, shape = shapes[stage.name]
+            jobs.update(job, **{field_name: shape(value)})
 
     request = job.request
     try:
@@ -245,18 +262,8 @@ def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: Ba
             base_dir=base_dir,  # local modules and files beside the notebook
             source_label=job.notebook,  # provenance: the notebook's path under the server root
         )
-        result = jobs.stage(job, "build", lambda: build(source, options))
-        jobs.update(job, build=build_json(result))
-        if request.test:
-            report = jobs.stage(
-                job,
-                "test",
-                lambda: local_test_of(result, warm=services.settings.warm_runs),
-            )
-            jobs.update(job, test=local_test_json(report))
-        if request.deploy:
-            deployment = jobs.stage(job, "deploy", lambda: deploy(result, services.client()))
-            jobs.update(job, deployment=deployment_json(deployment))
+        client = services.client if request.deploy else None
+        run_pipeline(source, options, warm=services.settings.warm_runs, client=client, hooks=Recorded())
     except Exception as exc:
         services.log_error(exc)
         jobs.finish(job, exc)
