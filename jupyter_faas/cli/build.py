@@ -15,8 +15,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..build_options import add_arguments, from_arguments
 from ..errors import BuildError
-from ..openwhisk.web import WEB_CHOICES
 from .config import add_connection_arguments, client_from, say
 
 if TYPE_CHECKING:
@@ -26,106 +26,20 @@ __all__ = ["add_build_arguments", "options_from", "register"]
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options the CLI's build/deploy and the ``%%faas_*`` magics share."""
-    parser.add_argument(
-        "--class",
-        dest="class_name",
-        default="",
-        metavar="CLASS",
-        help="class to deploy (not for an action folder, whose __main__.py has main(args))",
-    )
-    parser.add_argument("--name", help="action name (default: the class name, kebab-case)")
-    parser.add_argument("--method", help="method each activation calls (default: predict, else __call__)")
-    target = parser.add_mutually_exclusive_group()
-    target.add_argument("--kind", help="runtime kind, e.g. python:3.11 (default: this Python's version)")
-    target.add_argument("--image", help="blackbox image holding the dependencies (a Dockerfile is written)")
-    parser.add_argument("--memory", type=int, metavar="MB", help="memory limit in MB")
-    parser.add_argument("--timeout", type=int, metavar="MS", help="time limit in milliseconds")
-    parser.add_argument(
-        "--param",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("KEY", "VALUE"),
-        help="default parameter of the action (VALUE is JSON if it parses)",
-    )
-    parser.add_argument(
-        "--requirements",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="PKG|FILE",
-        help="extra distributions (NAME or NAME==VERSION) or a requirements.txt",
-    )
-    parser.add_argument(
-        "--include", action="append", default=[], metavar="PATH", help="file or folder to bundle"
-    )
-    parser.add_argument("--test-args", metavar="JSON", help="parameters for the local test, a JSON object")
+    """The build options (``build_options.OPTIONS``) and the local test's ``--warm``."""
+    add_arguments(parser)
     parser.add_argument("--warm", type=int, default=2, metavar="N", help="warm runs in the local test")
-    parser.add_argument("--no-test", action="store_true", help="skip the local test")
-    parser.add_argument("--timings", action="store_true", help="add per-stage timings to each result")
-    parser.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: build/NAME)")
-    parser.add_argument(
-        "--web",
-        nargs="?",
-        const="true",
-        choices=WEB_CHOICES,
-        help="make it a web action, an HTTP endpoint without the key: true (alone: --web), raw (body and "
-        "query unparsed) or false",
-    )
-    parser.add_argument(
-        "--web-secret",
-        metavar="SECRET",
-        help="a web action answers only requests whose X-Require-Whisk-Auth header is SECRET (true: a "
-        "random one; false: none)",
-    )
-
-
-def _json_value(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
-    """``BuildOptions`` from parsed arguments; bad ``--test-args`` is a ``BuildError``."""
-    from ..build import BuildOptions, action_name
+    """``BuildOptions`` from the parsed arguments; without ``--output``, ``build/NAME``."""
+    from ..build import action_name
 
-    test_args = None
-    if args.test_args is not None:
-        try:
-            test_args = json.loads(args.test_args)
-        except ValueError as exc:
-            raise BuildError(
-                f"--test-args is not JSON: {exc}", fix="""Give a JSON object: '{"x": 1}'."""
-            ) from None
-        if not isinstance(test_args, dict):
-            raise BuildError(
-                "--test-args must be a JSON object.", fix="""Give e.g. '{"image": "photo.jpg"}'."""
-            )
     output = args.output
     if output is None and args.notebook:
         default = args.name or action_name(args.class_name) or Path(args.notebook).resolve().name
         output = Path("build") / default.replace("/", "--")
-    return BuildOptions(
-        class_name=args.class_name,
-        name=args.name,
-        method=args.method,
-        kind=args.kind,
-        image=args.image,
-        memory=args.memory,
-        timeout=args.timeout,
-        params={k: _json_value(v) for k, v in args.param},
-        requirements=args.requirements,
-        include=args.include,
-        test_args=test_args,
-        no_test=args.no_test,
-        timings=args.timings,
-        output=output,
-        web=getattr(args, "web", None),  # %faas_test has no --web: a local test serves nothing
-        web_secret=getattr(args, "web_secret", None),
-    )
+    return from_arguments(args, output=output)
 
 
 def _run(args: argparse.Namespace, *, deploy: bool) -> int:

@@ -1,7 +1,7 @@
 """``%%faas_deploy`` / ``%faas_deploy`` and ``%faas_test``: a notebook class to a tested, deployed action.
 
-Thin: parse the arguments (the same definition as the CLI's ``build``/``deploy``: ``cli.build.
-add_build_arguments``), run the cell so the class exists in the kernel too, then run the pipeline
+Thin: parse the arguments (the build options are defined once, in ``build_options.py``, for the CLI,
+these magics and the sidebar), run the cell so the class exists in the kernel too, then run the pipeline
 (``pipeline.run_pipeline``: build from the kernel's history, local test, and deploy, which uploads nothing
 when the server has the same package), each stage a progress line. Returns a
 ``display.Deployment`` / ``display.LocalTestReport``. Errors are ``UsageError`` (``session.faas_errors``).
@@ -9,7 +9,6 @@ when the server has the same package), each stage a progress line. Returns a
 
 from __future__ import annotations
 
-import argparse
 import ast
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -32,11 +31,11 @@ T = TypeVar("T")
 _NOTHING_DEPLOYED = "Nothing was deployed; run the magic again."
 
 
-def _output_path(args: argparse.Namespace) -> None:
-    if getattr(args, "output", None) is not None:
-        from pathlib import Path
-
-        args.output = Path(str(args.output))
+# what %faas_test takes of the build options (no name, parameters, web: nothing is deployed)
+_TEST_OPTIONS = [
+    *("class_name", "test_args", "method", "kind", "image"),
+    *("requirements", "include", "memory", "timeout", "output"),
+]
 
 
 class KernelView:
@@ -59,18 +58,20 @@ def _is_deploy_cell(source: str) -> bool:
     return source.lstrip().startswith("%%faas_deploy")
 
 
-def _with_build_arguments(func: Any) -> Any:
-    """Add the CLI's build/deploy options to a magic's parser (one definition for both front ends)."""
-    from ..cli.build import add_build_arguments
+def _build_arguments(
+    *, only: list[str] | None = None, positional_class: bool = False, **help: str
+) -> Callable[[Any], Any]:
+    """Add the build options (``build_options.OPTIONS``, ``only`` these if given, with ``help`` overriding
+    some texts) to a magic's parser, after its own ``@argument``s: one definition for every front end."""
 
-    add_build_arguments(func.parser)
-    for action in func.parser._actions:
-        if action.dest == "class_name":
-            action.required = False  # CLASS may be positional, or the only class of the cell
-        if action.dest == "output":
-            action.help = "where to write __main__.py, the zip and any Dockerfile (default: a cache folder)"
-    func.__doc__ = func.parser.format_help()
-    return func
+    def add(func: Any) -> Any:
+        from ..build_options import add_arguments
+
+        add_arguments(func.parser, only=only, help=help, positional_class=positional_class)
+        func.__doc__ = func.parser.format_help()
+        return func
+
+    return add
 
 
 class _Shown(Hooks):
@@ -130,22 +131,24 @@ class DeployMagics(Magics):
         return defined[0]
 
     @line_cell_magic
-    @_with_build_arguments
+    @_build_arguments(
+        output="where to write __main__.py, the zip and any Dockerfile (default: a cache folder)"
+    )
     @magic_arguments()
     @argument("class_arg", nargs="?", metavar="CLASS", help="the class (default: the only class of the cell)")
     @argument("--dry-run", action="store_true", help="build and test, but do not deploy")
+    @argument("--warm", type=int, default=2, metavar="N", help="warm runs in the local test")
     @faas_errors
     def faas_deploy(self, line: str, cell: str | None = None) -> Deployment:
         """Capture a class, build its package, test it locally, and create or update the action."""
-        from ..cli.build import options_from
+        from ..build_options import from_arguments
         from ..pipeline import run_pipeline
 
         args = parse_line(self.faas_deploy, line)
-        _output_path(args)
         defined = self._run_cell(cell) if cell is not None else None
-        args.class_name = self._class_name(args.class_arg or args.class_name, defined)
-        args.notebook = None
-        options = options_from(args)
+        options = from_arguments(
+            args, class_name=self._class_name(args.class_arg or args.class_name, defined)
+        )
         session = Session.of(self.shell)
         client = None if args.dry_run else (lambda: session.client)
         hooks = _Shown(self.shell, _NOTHING_DEPLOYED, _NOTHING_DEPLOYED)
@@ -153,34 +156,27 @@ class DeployMagics(Magics):
         return Deployment(run.result, run.test, run.deployment)
 
     @line_magic
+    @_build_arguments(
+        only=_TEST_OPTIONS,
+        positional_class=True,
+        class_name="a class defined in an earlier cell",
+        test_args="parameters of each run, a JSON object",
+        memory="memory limit of each run",
+        timeout="time limit of each run",
+        output="where to write __main__.py, the zip and any Dockerfile",
+    )
     @magic_arguments()
-    @argument("class_name", metavar="CLASS", help="a class defined in an earlier cell")
-    @argument("--test-args", metavar="JSON", help="parameters of each run, a JSON object")
     @argument("--runs", type=int, default=3, metavar="N", help="runs: the first cold, the others warm")
-    @argument("--method", help="method each activation calls (default: predict, else __call__)")
-    @argument("--kind", help="runtime kind, e.g. python:3.11")
-    @argument("--image", help="blackbox image holding the dependencies")
-    @argument("--requirements", nargs="+", action="extend", default=[], metavar="PKG|FILE")
-    @argument("--include", action="append", default=[], metavar="PATH", help="file or folder to bundle")
-    @argument("--memory", type=int, metavar="MB", help="memory limit of each run")
-    @argument("--timeout", type=int, metavar="MS", help="time limit of each run")
-    @argument("--output", metavar="DIR", help="where to write __main__.py, the zip and any Dockerfile")
     @faas_errors
     def faas_test(self, line: str) -> LocalTestReport:
         """Build a class's package and run it locally as OpenWhisk would: once cold, then warm."""
-        from ..cli.build import options_from
+        from ..build_options import from_arguments
         from ..pipeline import run_pipeline
 
         args = parse_line(self.faas_test, line)
-        _output_path(args)
         if args.runs < 1:
             raise UsageError("--runs must be at least 1 (the cold start).")
-        args.notebook = None
-        args.name = None
-        args.param = []
-        args.no_test = False
-        args.timings = False
-        options = options_from(args)
+        options = from_arguments(args)
         hooks = _Shown(self.shell, "Nothing was tested.", "The test's processes are stopped.")
         run = run_pipeline(KernelView(self.shell), options, warm=args.runs - 1, hooks=hooks)
         assert run.test is not None  # options.no_test is False

@@ -52,26 +52,6 @@ def error_json(exc: BaseException) -> dict[str, Any]:
     }
 
 
-def _int_or_none(body: dict[str, Any], key: str) -> int | None:
-    value = body.get(key)
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-        raise FaasError(
-            f"'{key}' must be a whole number, got {value!r}.", fix=f"Give {key} as a number.", status=400
-        )
-    return int(value)
-
-
-def _text_or_none(body: dict[str, Any], key: str) -> str | None:
-    value = body.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if not isinstance(value, str):
-        raise FaasError(f"'{key}' must be text, got {value!r}.", fix=f"Give {key} as text.", status=400)
-    return value.strip()
-
-
 @dataclass(frozen=True)
 class BuildRequest:
     """The sidebar's deploy form, checked."""
@@ -88,35 +68,27 @@ class BuildRequest:
     deploy: bool = True
     web: bool = False  # a web action (--web true)
 
+    def build_options(self) -> dict[str, Any]:
+        """The ``BuildOptions`` fields the form sets."""
+        from ..build_options import FORM_FIELDS
+
+        return {attr: getattr(self, attr) for attr in FORM_FIELDS}
+
     @classmethod
     def parse(cls, body: Any) -> BuildRequest:
         if not isinstance(body, dict):
             raise FaasError(
                 "The deploy options must be a JSON object.", fix="Fill in the deploy form.", status=400
             )
-        class_name = _text_or_none(body, "className")
-        if not class_name:
-            raise FaasError("No class given.", fix="Pick a class of the notebook to deploy.", status=400)
-        test_args = body.get("testArgs")
-        if test_args is not None and not isinstance(test_args, dict):
-            raise FaasError(
-                "The test arguments must be a JSON object.",
-                fix='Write them as an object, e.g. {"image": "photo.jpg"}, or leave them empty.',
-                status=400,
-            )
         from ..build import BuildOptions, checked_name
+        from ..build_options import from_form
 
-        name = _text_or_none(body, "name")
-        checked_name(BuildOptions(class_name, name=name))  # before it is part of a path: 400 otherwise
+        form = from_form(body)  # the form's keys and checks, from the one definition of the options
+        if not form["class_name"]:
+            raise FaasError("No class given.", fix="Pick a class of the notebook to deploy.", status=400)
+        checked_name(BuildOptions(form["class_name"], name=form["name"]))  # before it names a path: 400
         return cls(
-            class_name=class_name,
-            name=name,
-            method=_text_or_none(body, "method"),
-            kind=_text_or_none(body, "kind"),
-            image=_text_or_none(body, "image"),
-            memory=_int_or_none(body, "memory"),
-            timeout=_int_or_none(body, "timeout"),
-            test_args=test_args,
+            **form,
             test=bool(body.get("test", True)),
             deploy=bool(body.get("deploy", True)),
             web=body.get("web") is True,
@@ -248,14 +220,7 @@ def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: Ba
     request = job.request
     try:
         options = BuildOptions(
-            class_name=request.class_name,
-            name=request.name,
-            method=request.method,
-            kind=request.kind,
-            image=request.image,
-            memory=request.memory,
-            timeout=request.timeout,
-            test_args=request.test_args,
+            **request.build_options(),
             no_test=not request.test,
             web="true" if request.web else None,  # unticked: as deployed before (a redeploy keeps it)
             output=services.build_output(request),
