@@ -74,7 +74,12 @@ def test_everything_but_the_engine_imports_without_posix_modules():
     assert "~/.wskprops" in out.stdout
 
 
-ENGINE_SIDE = ["tornado", "jupyter_faas.engine.server", "jupyter_faas.engine.store", "jupyter_faas.engine.app"]
+ENGINE_SIDE = [
+    "tornado",
+    "jupyter_faas.engine.server",
+    "jupyter_faas.engine.store",
+    "jupyter_faas.engine.app",
+]
 
 
 def test_configuring_and_building_a_client_load_nothing_of_the_engine_server(tmp_path):
