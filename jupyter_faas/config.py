@@ -167,12 +167,13 @@ def resolve(
     *,
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
-    start_engine: bool = True,
+    start_engine: bool = False,
 ) -> Config:
     """Resolve the configuration (see the module docstring for the order).
 
-    ``env`` and ``home`` default to the process's; tests pass their own. With ``start_engine=False`` a
-    missing apihost is an error instead of a started engine.
+    ``env`` and ``home`` default to the process's; tests pass their own. A missing apihost is
+    ``NotConfigured``, unless the front end asks for the embedded engine (``start_engine=True``): starting
+    it is always an explicit step, never a side effect of building a client.
     """
     env = os.environ if env is None else env
     home = Path.home() if home is None else home
@@ -200,7 +201,8 @@ def resolve(
             raise NotConfigured(
                 "No OpenWhisk is configured.",
                 fix="Set APIHOST and AUTH in ~/.wskprops (or __OW_API_HOST and __OW_API_KEY), "
-                "or let jupyter-faas start its embedded engine.",
+                "or use jupyter-faas's embedded engine: resolve(start_engine=True) from Python, "
+                "`jupyter-faas engine` to run it yourself.",
             )
         engine_host, engine_key = _embedded_engine()
         values["apihost"], sources["apihost"] = engine_host, EMBEDDED

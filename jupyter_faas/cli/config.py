@@ -11,10 +11,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config, describe_embedded, resolve
 from ..errors import NotConfigured
+
+if TYPE_CHECKING:
+    from ..openwhisk import Client
 
 __all__ = ["add_connection_arguments", "client_from", "config_from", "print_json", "register", "say"]
 
@@ -45,7 +48,7 @@ def config_from(args: argparse.Namespace, *, start_engine: bool = True) -> Confi
     )
 
 
-def client_from(args: argparse.Namespace) -> Any:
+def client_from(args: argparse.Namespace) -> Client:
     from ..openwhisk import Client
 
     return Client(config_from(args))

@@ -129,13 +129,32 @@ def test_embedded_engine_is_the_last_resort(home: Path, monkeypatch: pytest.Monk
         return "http://127.0.0.1:3233", GUEST_KEY
 
     monkeypatch.setattr(config_module, "_embedded_engine", fake_engine)
-    cfg = resolve(env={}, home=home)
+    cfg = resolve(env={}, home=home, start_engine=True)
     assert calls == [1]
     assert (cfg.apihost, cfg.auth) == ("http://127.0.0.1:3233", GUEST_KEY)
     assert cfg.source == "embedded engine"
     # configured apihost: the engine is never started
-    resolve(env={"__OW_API_HOST": "h", "__OW_API_KEY": KEY_A}, home=home)
+    resolve(env={"__OW_API_HOST": "h", "__OW_API_KEY": KEY_A}, home=home, start_engine=True)
     assert calls == [1]
+
+
+def test_starting_the_engine_is_never_a_side_effect(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing configured: resolve() and Client() say so (NotConfigured, with the explicit ways to get the
+    embedded engine); only a front end's start_engine=True starts it."""
+    from jupyter_faas.errors import NotConfigured
+    from jupyter_faas.openwhisk import Client
+
+    calls: list[int] = []
+    monkeypatch.setattr(config_module, "_embedded_engine", lambda: calls.append(1) or ("h", GUEST_KEY))
+    for name in ("__OW_API_HOST", "__OW_API_KEY", "__OW_NAMESPACE", "WSK_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    with pytest.raises(NotConfigured) as info:
+        resolve(env={}, home=home)
+    assert "start_engine=True" in (info.value.fix or "") and "`jupyter-faas engine`" in (info.value.fix or "")
+    with pytest.raises(NotConfigured):
+        Client()
+    assert calls == []
 
 
 def test_the_key_is_masked_in_repr_str_and_describe() -> None:
