@@ -16,7 +16,7 @@ import {
   INotebookPayload,
   IResultReply,
   IStats
-} from './tokens';
+} from './payloads';
 
 function post(body: unknown): RequestInit {
   return { method: 'POST', body: JSON.stringify(body) };

@@ -4,7 +4,7 @@
  * Owned by `FaasModel` (`model.deploys`), which starts and polls the jobs; this class only keeps them.
  */
 import { defaultActionName, parseParams } from './params';
-import { IBuildJob, IClassInfo, IDeployOptions, IErrorPayload } from './tokens';
+import { IBuildJob, IClassInfo, IDeployOptions, IErrorPayload } from './payloads';
 
 export class DeployState {
   constructor(classes: () => IClassInfo[], emit: () => void) {

@@ -4,7 +4,7 @@
  * (no `code` in the body) means the server extension is not loaded, and says how to fix that. No
  * JupyterLab imports, so the model and its tests use it directly.
  */
-import { IErrorPayload } from './tokens';
+import { IErrorPayload } from './payloads';
 
 export const NOT_INSTALLED_FIX =
   'Run `pip install jupyter-faas` (or `make install` in a checkout) in the environment of this Jupyter ' +

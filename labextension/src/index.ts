@@ -11,7 +11,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { FaasApi } from './api';
 import { FaasModel } from './model';
 import { classAtCursor, cursorOf, notebookPayload } from './notebook';
-import { CommandIDs } from './tokens';
+import { CommandIDs } from './payloads';
 import { FaasSidebar, faasIcon } from './widget';
 
 const CATEGORY = 'OpenWhisk';

@@ -4,7 +4,7 @@
  * one, or an error with its fix). Owned by `FaasModel` (`model.invoker`), which makes the call.
  */
 import { parseParams } from './params';
-import { IActivation, IErrorPayload, IInvokeReply } from './tokens';
+import { IActivation, IErrorPayload, IInvokeReply } from './payloads';
 
 export interface IInvokeState {
   action: string;

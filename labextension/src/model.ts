@@ -23,7 +23,7 @@ import {
   IFaasApi,
   INotebookPayload,
   IStats
-} from './tokens';
+} from './payloads';
 
 /** A non-blocking activation started here whose record is not stored yet. */
 export interface IPending {

@@ -7,7 +7,7 @@
  */
 import { NotebookPanel } from '@jupyterlab/notebook';
 
-import { IClassInfo, INotebookPayload } from './tokens';
+import { IClassInfo, INotebookPayload } from './payloads';
 
 export function notebookPayload(panel: NotebookPanel): INotebookPayload | null {
   const model = panel.content.model;

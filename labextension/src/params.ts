@@ -2,7 +2,7 @@
  * Values a person types into the sidebar: JSON parameters (an object, or an error that says how to write
  * one) and the default action name of a class (kebab-case, as the build service names it). Pure.
  */
-import { IErrorPayload } from './tokens';
+import { IErrorPayload } from './payloads';
 
 /** `SmartBodyCrop` -> `smart-body-crop`, as the build service names actions by default. */
 export function defaultActionName(className: string): string {

@@ -3,7 +3,7 @@
  * with its short name (the name within its namespace, as the list names actions), its fully qualified
  * name, and the row of the list it is, when it is an action of the listed namespace. Pure: no DOM.
  */
-import { IActionInfo } from './tokens';
+import { IActionInfo } from './payloads';
 
 export interface IChainLink {
   /** Fully qualified, as the server gives it: `/guest/pkg/b`. */

@@ -12,7 +12,7 @@ import {
   IDeployOptions,
   IFaasApi,
   INotebookPayload
-} from '../tokens';
+} from '../payloads';
 
 export function activation(id: string, name: string, cold: boolean, start = 1000): IActivation {
   return {

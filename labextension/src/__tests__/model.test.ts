@@ -5,7 +5,7 @@ import { extractImages, formatBytes, formatMs, imageSource } from '../format';
 import { FaasModel } from '../model';
 import { classAtCursor } from '../notebook';
 import { defaultActionName, parseParams } from '../params';
-import { IClassInfo } from '../tokens';
+import { IClassInfo } from '../payloads';
 import { FakeApi } from './fake';
 
 const PNG = 'iVBORw0KGgo' + 'A'.repeat(201); // whole base64 quanta: 212 characters

@@ -6,7 +6,7 @@ import { SequenceChain } from '../components/chain';
 import { StartBadge } from '../components/section';
 import { FaasModel } from '../model';
 import { qualifiedName, sequenceChain, shortName } from '../sequence';
-import { IActionInfo } from '../tokens';
+import { IActionInfo } from '../payloads';
 import { activation, FakeApi } from './fake';
 
 function row(name: string, namespace: string, kind: string, components: string[] | null = null) {

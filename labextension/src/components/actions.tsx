@@ -11,7 +11,7 @@ import { deleteIcon, refreshIcon, runIcon } from '@jupyterlab/ui-components';
 import { formatAgo, formatMs } from '../format';
 import { FaasModel } from '../model';
 import { isSequence } from '../sequence';
-import { IActionInfo } from '../tokens';
+import { IActionInfo } from '../payloads';
 import { SequenceChain } from './chain';
 import { Badge, ErrorBox, ResultView, Section, Spinner, StartBadge } from './section';
 

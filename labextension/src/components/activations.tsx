@@ -7,7 +7,7 @@ import * as React from 'react';
 
 import { formatAgo, formatMs } from '../format';
 import { FaasModel } from '../model';
-import { IActivation } from '../tokens';
+import { IActivation } from '../payloads';
 import { Badge, ErrorBox, ResultView, Section, Spinner, StartBadge } from './section';
 
 function Detail(props: { model: FaasModel }): JSX.Element | null {

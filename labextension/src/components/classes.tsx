@@ -7,7 +7,7 @@ import * as React from 'react';
 
 import { formatBytes, formatMs } from '../format';
 import { FaasModel } from '../model';
-import { IBuildJob, IClassInfo, IDeployOptions } from '../tokens';
+import { IBuildJob, IClassInfo, IDeployOptions } from '../payloads';
 import { Badge, ErrorBox, ResultView, Section, Spinner } from './section';
 
 const KINDS = ['', 'python:3.11', 'python:3.10'];

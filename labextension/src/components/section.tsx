@@ -5,7 +5,7 @@
 import * as React from 'react';
 
 import { extractImages } from '../format';
-import { IActivation, IErrorPayload } from '../tokens';
+import { IActivation, IErrorPayload } from '../payloads';
 
 export function Section(props: {
   id: string;

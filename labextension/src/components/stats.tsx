@@ -7,7 +7,7 @@ import * as React from 'react';
 
 import { formatMs, formatPercent } from '../format';
 import { FaasModel } from '../model';
-import { IActionStats } from '../tokens';
+import { IActionStats } from '../payloads';
 import { Section } from './section';
 
 const WIDTH = 240;
