@@ -236,7 +236,7 @@ def _build_kind(name: str, version: str, root: Path, requirements: Path) -> None
 
 def _ensure_node_kind(name: str, cache: Path, key: tuple[str, str]) -> Environment:
     """A Node.js kind's environment (``node.py``): rebuilt when the node it links to changes."""
-    node = nodejs.find_node(NODE_KINDS[name].major)
+    node = nodejs.node_of(NODE_KINDS[name].major)  # the node the kind was offered with
     root = cache / "kinds" / name.replace(":", "-")
     marker = root / ".jupyter-faas-ready"
     stamp = f"{node.resolve()} {sys.version_info[0]}.{sys.version_info[1]}"

@@ -24,17 +24,20 @@ from ..errors import EngineError
 __all__ = [
     "LAUNCHER_JS",
     "NODE_VARIABLE",
+    "absent_reason",
     "find_node",
     "is_node_kind",
+    "located",
     "node_kinds_found",
     "node_major",
+    "node_of",
     "resolve_node_kind",
 ]
 
 LAUNCHER_JS = str(Path(__file__).resolve().parent / "launcher.js")
 NODE_VARIABLE = "JUPYTER_FAAS_NODE"  # the node the launcher starts launcher.js with (it pops the variable)
 
-_FOUND: dict[int, Path | None] = {}
+_FOUND: dict[int, Path | EngineError] = {}  # per major: the node found, or why there is none
 _LOCK = threading.Lock()
 
 
@@ -102,15 +105,26 @@ def find_node(major: int) -> Path:
     )
 
 
-def located(major: int) -> Path | None:
-    """The node of ``major``, looked for once per process; None when there is none."""
+def node_of(major: int) -> Path:
+    """The node of ``major``, looked for once per process (``find_node``); its ``EngineError`` when none."""
     with _LOCK:
         if major not in _FOUND:
             try:
                 _FOUND[major] = find_node(major)
-            except EngineError:
-                _FOUND[major] = None
-        return _FOUND[major]
+            except EngineError as exc:
+                _FOUND[major] = exc
+        found = _FOUND[major]
+    if isinstance(found, EngineError):
+        raise found
+    return found
+
+
+def located(major: int) -> Path | None:
+    """The node of ``major`` (looked for once per process), None when there is none."""
+    try:
+        return node_of(major)
+    except EngineError:
+        return None
 
 
 def node_kinds_found() -> list[str]:
@@ -120,12 +134,11 @@ def node_kinds_found() -> list[str]:
 
 def absent_reason(kind: str) -> str:
     """Why ``kind`` (a Node.js kind of the contract) is not offered here, in a sentence with its fix."""
-    major = NODE_KINDS[kind].major
     try:
-        find_node(major)
-    except EngineError as exc:
+        node_of(NODE_KINDS[kind].major)
+    except EngineError as exc:  # the reason the one search of this process found
         return f"{exc.message} {exc.fix}"
-    return f"Node.js {major} was found only after this engine started: restart it."
+    return f"Node.js {NODE_KINDS[kind].major} is found: this kind runs here."
 
 
 def build_node_environment(root: Path, node: Path) -> None:
