@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # (imported when a run starts: a front end loads this module 
     from .local_test import LocalTest
     from .openwhisk import Client
 
-__all__ = ["BUILD", "DEPLOY", "TEST", "Hooks", "Outcome", "Stage", "run_pipeline"]
+__all__ = ["BUILD", "DEPLOY", "STAGES", "TEST", "Hooks", "Outcome", "Stage", "run_pipeline"]
 
 T = TypeVar("T")
 
@@ -36,6 +36,7 @@ class Stage:
 
 
 BUILD, TEST, DEPLOY = "build", "test", "deploy"
+STAGES = (BUILD, TEST, DEPLOY)  # in the order a run takes them
 
 
 class Hooks:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import FaasError
+from ..pipeline import STAGES
 from .payloads import build_json, deployment_json, local_test_json
 
 T = TypeVar("T")
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from .backend import Backend
 
 __all__ = ["BuildJob", "BuildRequest", "Jobs", "error_json"]
-
-STAGES = ("build", "test", "deploy")
 
 
 def error_json(exc: BaseException) -> dict[str, Any]:
