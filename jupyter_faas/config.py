@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError, NotConfigured
+from .errors import ConfigError, NotConfigured, Step
 
 __all__ = ["Config", "describe_embedded", "mask_key", "normalize_apihost", "read_wskprops", "resolve"]
 
@@ -202,7 +202,8 @@ def resolve(
                 "No OpenWhisk is configured.",
                 fix="Set APIHOST and AUTH in ~/.wskprops (or __OW_API_HOST and __OW_API_KEY), "
                 "or use jupyter-faas's embedded engine: resolve(start_engine=True) from Python, "
-                "`jupyter-faas engine` to run it yourself.",
+                "{0} to run it yourself.",
+                steps=(Step("engine.start"),),
             )
         engine_host, engine_key = _embedded_engine()
         values["apihost"], sources["apihost"] = engine_host, EMBEDDED

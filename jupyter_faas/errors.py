@@ -7,7 +7,12 @@ one, a ``fix`` that says what to do next. Each boundary translates this tree exa
   ``status`` as the HTTP status (``engine/``);
 * the client turns an HTTP error from any OpenWhisk back into the matching class (``openwhisk/client.py``);
 * the magics turn it into an IPython ``UsageError`` (message + fix, no traceback);
-* the server extension into ``{error, code}`` JSON, which the sidebar shows as a typed error.
+* the server extension into ``{error, code, fix, steps}`` JSON, which the sidebar shows as a typed error.
+
+A fix that names something to do next (read an activation's logs, list the actions, stop the engine) names it
+as a ``Step``, not as words: ``fix="Read its logs: {0}."`` with ``steps=(Step("activation.logs", (id,)),)``.
+Each front end words the steps its own way (``Wording``): the CLI as a ``jupyter-faas`` command (``COMMANDS``,
+the default, also what ``str()`` shows a Python caller), the magics as a magic, the sidebar as a button.
 
 ::
 
@@ -37,9 +42,13 @@ one, a ``fix`` that says what to do next. Each boundary translates this tree exa
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "COMMANDS",
     "ActionError",
     "ActivationFailed",
     "ActivationTimeout",
@@ -62,10 +71,51 @@ __all__ = [
     "PackageTooLarge",
     "RequestTooLarge",
     "ServerError",
+    "Step",
     "Throttled",
     "UnsupportedMediaType",
+    "Wording",
     "error_for_status",
 ]
+
+
+@dataclass(frozen=True)
+class Step:
+    """Something a user can do next, named by a verb of ``COMMANDS`` and its arguments (an id, a name)."""
+
+    verb: str
+    args: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.verb not in COMMANDS:
+            raise ValueError(f"unknown step {self.verb!r}: one of {', '.join(sorted(COMMANDS))}")
+
+    def worded(self, wording: Wording) -> str:
+        """The step in a front end's words (its own, else the CLI command), arguments appended."""
+        return " ".join([wording.get(self.verb) or COMMANDS[self.verb], *self.args])
+
+
+# How a front end words each step: verb -> the command (or magic, or button label) the arguments follow.
+Wording = Mapping[str, str]
+
+COMMANDS: Wording = {
+    "action.list": "jupyter-faas action list",
+    "action.update": "jupyter-faas action update",
+    "activation.get": "jupyter-faas activation get",
+    "activation.list": "jupyter-faas activation list",
+    "activation.logs": "jupyter-faas activation logs",
+    "build": "jupyter-faas build",
+    "config": "jupyter-faas config",
+    "deploy": "jupyter-faas deploy",
+    "engine.start": "jupyter-faas engine",
+    "engine.stop": "jupyter-faas engine --stop",
+    "package.get": "jupyter-faas package get",
+    "package.list": "jupyter-faas package list",
+    "rule.list": "jupyter-faas rule list",
+    "trigger.list": "jupyter-faas trigger list",
+}
+
+_PLACE = re.compile(r"\{(\d+)\}")
 
 
 class FaasError(Exception):
@@ -73,7 +123,9 @@ class FaasError(Exception):
 
     ``message`` says what went wrong, ``fix`` what to do about it. ``status`` is the HTTP status the error
     maps to at a REST boundary; ``code`` is OpenWhisk's transaction id when a server sent one;
-    ``activation_id`` names the activation concerned, so a user can look at it later.
+    ``activation_id`` names the activation concerned, so a user can look at it later. ``steps`` are the
+    next steps ``fix`` refers to as ``{0}``, ``{1}``...: ``fix`` words them as CLI commands,
+    ``fix_in(wording)`` in a front end's words.
     """
 
     status: int = 500
@@ -87,23 +139,42 @@ class FaasError(Exception):
         code: str | None = None,
         activation_id: str | None = None,
         details: Any = None,
+        steps: Iterable[Step] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.fix = fix
+        self.fix_template = fix
+        self.steps = tuple(steps)
         if status is not None:
             self.status = status
         self.code = code
         self.activation_id = activation_id
         self.details = details
 
-    def __str__(self) -> str:
+    @property
+    def fix(self) -> str | None:
+        """What to do about it, its steps as ``jupyter-faas`` commands."""
+        return self.fix_in(COMMANDS)
+
+    def fix_in(self, wording: Wording) -> str | None:
+        """The fix with each step in ``wording`` (in backticks): how a front end tells it."""
+        if self.fix_template is None or not self.steps:
+            return self.fix_template
+        steps = self.steps
+        return _PLACE.sub(lambda m: f"`{steps[int(m[1])].worded(wording)}`", self.fix_template)
+
+    def text(self, wording: Wording = COMMANDS) -> str:
+        """Message, activation and fix, for a reader of ``wording``'s front end."""
         text = self.message
         if self.activation_id and self.activation_id not in text:
             text += f" (activation {self.activation_id})"
-        if self.fix:
-            text += f"\n{self.fix}"
+        fix = self.fix_in(wording)
+        if fix:
+            text += f"\n{fix}"
         return text
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 class ConfigError(FaasError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import CompositionError, NotFound
+from ..errors import CompositionError, NotFound, Step
 from .combinators import Node, describe, program
 from .conductor import conductor_code
 
@@ -68,7 +68,8 @@ def deploy(
             raise CompositionError(
                 f"The composition {name} calls {', '.join(missing)}, which "
                 f"{'does' if len(missing) == 1 else 'do'} not exist.",
-                fix="Deploy them first (%%faas_deploy, jupyter-faas action create), or fix the names.",
+                fix="Deploy them first ({0}), or fix the names.",
+                steps=(Step("deploy"),),
             )
     annotations = {"conductor": True, COMPOSITION_ANNOTATION: text}
     doc = client.actions.update(

@@ -25,7 +25,7 @@ from typing import Any
 import requests
 
 from ..contract import DEFAULT_PORT, GUEST_KEY
-from ..errors import EngineError
+from ..errors import EngineError, Step
 from ..runtime.host import engine_unsupported
 from .data_dir import LOCK_FILE, STATE_FILE, default_data_dir
 from .keys import GUEST, own_key, read_own_key, secure_dir
@@ -124,7 +124,8 @@ def start(
         raise EngineError(
             f"An engine (pid {running['pid']}) already runs with the data directory {data}, "
             f"on {running.get('host')}:{running.get('port')}.",
-            fix=f"Use it, stop it (jupyter-faas engine --stop --data-dir {data}), or use another data_dir.",
+            fix="Use it, stop it ({0}), or use another data_dir.",
+            steps=(Step("engine.stop", ("--data-dir", str(data))),),
         )
     state.unlink(missing_ok=True)  # left by an engine that did not stop cleanly
     cmd = [sys.executable, "-m", "jupyter_faas.engine.server", "--host", host, "--port", str(port)]
@@ -234,8 +235,9 @@ def _reuse(host: str, port: int, data: Path) -> EngineHandle:
         raise EngineError(
             f"Something answers on {host}:{port} but does not accept the key of the engine's data "
             f"directory {data}.",
-            fix="Stop it (`jupyter-faas engine --stop`), set JUPYTER_FAAS_ENGINE_PORT to use another port, "
+            fix="Stop it ({0}), set JUPYTER_FAAS_ENGINE_PORT to use another port, "
             "or configure its apihost and key in ~/.wskprops instead of the embedded engine.",
+            steps=(Step("engine.stop"),),
         )
     pid = int(info.get("pid", 0)) if ours else 0
     return EngineHandle(host, port, data, pid, key, start_time=info.get("started") if ours else None)

@@ -32,7 +32,7 @@ from tornado.ioloop import PeriodicCallback
 from tornado.netutil import bind_sockets
 
 from ..contract import DEFAULT_PORT
-from ..errors import EngineError, FaasError
+from ..errors import EngineError, FaasError, Step
 from . import catalog
 from .alarms import Provider
 from .app import make_app
@@ -295,7 +295,8 @@ def _lock(data_dir: Path) -> IO[bytes]:
         handle.close()
         raise EngineError(
             f"Another engine already runs with the data directory {data_dir}.",
-            fix="Use it, stop it (jupyter-faas engine --stop), or give another --data-dir.",
+            fix="Use it, stop it ({0}), or give another --data-dir.",
+            steps=(Step("engine.stop", ("--data-dir", str(data_dir))),),
         ) from None
 
 

@@ -4,14 +4,14 @@
 ``Client``: resolved on first use, by ``config.resolve`` (arguments of ``%faas_config`` > ``__OW_*`` >
 ``WSK_CONFIG_FILE`` / ``~/.wskprops``), else the embedded engine, started (or reused) and announced once.
 ``faas_errors`` wraps every magic: an error of the tree, or the kernel's interrupt, is shown as a
-``UsageError`` (message + fix, no traceback), with the key masked if it ever appears.
+``UsageError`` (message + fix, no traceback), its next steps worded as magics (``NOTEBOOK``), with the key
+masked if it ever appears.
 It does not parse magic arguments (``deploy.py``, ``invoke.py``, ``config.py``) nor render (``display/``).
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,30 +19,26 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from IPython.core.error import UsageError
 
 from ..config import EMBEDDED, Config, mask_key, resolve
-from ..errors import FaasError, NotConfigured
+from ..errors import COMMANDS, FaasError, NotConfigured, Wording
 
 if TYPE_CHECKING:
     from ..openwhisk import Client
 
-__all__ = ["Session", "faas_errors", "notebook_wording"]
+__all__ = ["NOTEBOOK", "Session", "faas_errors"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _ATTRIBUTE = "_jupyter_faas_session"
-# The services' fixes name CLI commands; in a notebook the same step is a magic.
-_IN_A_NOTEBOOK = [
-    (re.compile(r"`jupyter-faas action list`"), "`%faas_actions`"),
-    (re.compile(r"`jupyter-faas activation list`"), "`%faas_activations`"),
-    (re.compile(r"`jupyter-faas activation logs (\S+?)`"), r"`%faas_logs \1`"),
-    (re.compile(r"`jupyter-faas activation get (\S+?)`"), r"`%faas_poll \1`"),
-    (re.compile(r"`jupyter-faas config`"), "`%faas_config`"),
-]
-
-
-def notebook_wording(text: str) -> str:
-    """A service's message with its CLI commands replaced by the equivalent magics."""
-    for pattern, replacement in _IN_A_NOTEBOOK:
-        text = pattern.sub(replacement, text)
-    return text
+# An error's next steps in a notebook's words: the magic that does it, else the command as a shell escape.
+_MAGICS = {
+    "action.list": "%faas_actions",
+    "activation.get": "%faas_poll",
+    "activation.list": "%faas_activations",
+    "activation.logs": "%faas_logs",
+    "config": "%faas_config",
+    "deploy": "%%faas_deploy",
+    "engine.start": "%faas_config --local",
+}
+NOTEBOOK: Wording = {verb: _MAGICS.get(verb, f"!{command}") for verb, command in COMMANDS.items()}
 
 
 class Session:
@@ -142,7 +138,7 @@ def faas_errors(method: F) -> F:
         try:
             return method(self, *args, **kwargs)
         except FaasError as exc:
-            raise UsageError(notebook_wording(Session.of(self.shell).scrub(str(exc)))) from None
+            raise UsageError(Session.of(self.shell).scrub(exc.text(NOTEBOOK))) from None
         except KeyboardInterrupt:
             raise UsageError("Interrupted. Nothing was left half-done; run the magic again.") from None
 

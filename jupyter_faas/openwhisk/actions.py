@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..contract import BLOCKING_WAIT_MS, MAX_CODE_BYTES, base64_size
-from ..errors import ActivationFailed, ActivationTimeout, InvalidRequest, NotFound, RequestTooLarge
+from ..errors import ActivationFailed, ActivationTimeout, InvalidRequest, NotFound, RequestTooLarge, Step
 from .activations import DEFAULT_WAIT_S
 from .invocation import Invocation, check_record
 from .names import QualifiedName
@@ -120,8 +120,8 @@ class Actions(Collection):
         if not is_web(action):
             raise InvalidRequest(
                 f"The action {action['name']} is not a web action, so it has no public URL.",
-                fix=f"Make it one: jupyter-faas action update {action['name']} --web true "
-                "(or %%faas_deploy ... --web).",
+                fix="Make it one: {0} (or deploy it again with --web).",
+                steps=(Step("action.update", (action["name"], "--web", "true")),),
             )
         return web_url(self.client.config.apihost, action, ext)
 
@@ -218,7 +218,8 @@ class Actions(Collection):
         if remaining is not None and remaining <= 0:
             raise ActivationTimeout(
                 f"Activation {activation_id} of {qn} did not finish within {timeout:g} s.",
-                fix=f"It may still be running: see `jupyter-faas activation get {activation_id}` later.",
+                fix="It may still be running: see {0} later.",
+                steps=(Step("activation.get", (activation_id,)),),
                 activation_id=activation_id,
             )
         record = handle.wait(timeout, check=False)

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ActivationTimeout, ConnectionFailed, InvalidRequest, NotFound
+from ..errors import ActivationTimeout, ConnectionFailed, InvalidRequest, NotFound, Step
 from .client import PERMANENT
 from .names import parse_name
 
@@ -195,7 +195,8 @@ class Activations:
             if deadline is not None and time.monotonic() >= deadline:
                 raise ActivationTimeout(
                     f"Activation {activation_id} did not finish within {timeout:g} s.",
-                    fix=f"It may still be running: see `jupyter-faas activation get {activation_id}` later.",
+                    fix="It may still be running: see {0} later.",
+                    steps=(Step("activation.get", (activation_id,)),),
                     activation_id=activation_id,
                 )
 
@@ -267,6 +268,7 @@ def checked_id(activation_id: str) -> str:
         shown = repr(activation_id)[:60]
         raise InvalidRequest(
             f"{shown} is not an activation id: OpenWhisk's are 32 hexadecimal digits.",
-            fix="Copy the id from `jupyter-faas activation list` (or the invoke's answer).",
+            fix="Copy the id from {0} (or the invoke's answer).",
+            steps=(Step("activation.list"),),
         )
     return text

@@ -29,7 +29,7 @@ import urllib3.exceptions
 
 from .. import __version__
 from ..config import EMBEDDED, Config, resolve
-from ..errors import ConnectionFailed, OpenWhiskError, error_for_status
+from ..errors import ConnectionFailed, OpenWhiskError, Step, error_for_status
 
 __all__ = ["ACTIVATION_ID_HEADER", "PERMANENT", "Client", "Reply"]
 
@@ -200,8 +200,9 @@ class Client:
         fix = (
             "Check APIHOST in the properties file, __OW_API_HOST, or --apihost."
             if self.config.source != EMBEDDED
-            else "Start the embedded engine with `jupyter-faas engine`, or configure an OpenWhisk."
+            else "Start the embedded engine with {0}, or configure an OpenWhisk."
         )
+        steps = () if self.config.source != EMBEDDED else (Step("engine.start"),)
         if isinstance(exc, requests.exceptions.SSLError):
             return ConnectionFailed(
                 f"The TLS certificate of {self._where()} could not be verified: {_reason(exc)}",
@@ -211,7 +212,10 @@ class Client:
             )
         if _caused_by(exc, urllib3.exceptions.NameResolutionError) or "resolve" in str(exc).lower():
             return ConnectionFailed(
-                f"Unknown host {host!r}: cannot resolve {self._where()}.", fix=fix, details=PERMANENT
+                f"Unknown host {host!r}: cannot resolve {self._where()}.",
+                fix=fix,
+                steps=steps,
+                details=PERMANENT,
             )
         if isinstance(exc, requests.exceptions.ReadTimeout):
             return ConnectionFailed(
@@ -219,8 +223,8 @@ class Client:
                 fix="The server may be overloaded; retry, or raise the timeout.",
             )
         if "refused" in str(exc).lower():
-            return ConnectionFailed(f"Connection refused by {self._where()}.", fix=fix)
-        return ConnectionFailed(f"Cannot reach {self._where()}: {_reason(exc)}", fix=fix)
+            return ConnectionFailed(f"Connection refused by {self._where()}.", fix=fix, steps=steps)
+        return ConnectionFailed(f"Cannot reach {self._where()}: {_reason(exc)}", fix=fix, steps=steps)
 
     def _http_error(
         self, response: requests.Response, method: str, path: str, what: str | None
@@ -232,7 +236,6 @@ class Client:
             server if isinstance(server, str) else _result_error(body) or response.reason or f"HTTP {status}"
         )
         cls = error_for_status(status)
-        fix = self._fix(status, what)
         if status == 404 and what:
             message = f"{what} does not exist: {message}"
         elif status == 502:
@@ -243,32 +246,47 @@ class Client:
         activation_id = response.headers.get(ACTIVATION_ID_HEADER) or (
             body.get("activationId") if isinstance(body, dict) else None
         )
-        if fix and activation_id:
-            fix = fix.replace("<id>", activation_id)
-        return cls(message, fix=fix, status=status, code=code, activation_id=activation_id, details=body)
+        fix, steps = self._fix(status, what, activation_id)
+        return cls(
+            message,
+            fix=fix,
+            steps=steps,
+            status=status,
+            code=code,
+            activation_id=activation_id,
+            details=body,
+        )
 
-    def _fix(self, status: int, what: str | None) -> str | None:
+    def _fix(
+        self, status: int, what: str | None, activation_id: str | None
+    ) -> tuple[str | None, tuple[Step, ...]]:
+        """What to do about an error status, and the next steps it names."""
         auth = f"the key {self.config.masked_auth} (from {self.config.sources.get('auth', 'argument')})"
+        if status == 404:
+            return _list_fix(what)
+        if status == 409:
+            return "It already exists: update it instead ({0}, or overwrite=True).", (Step("action.update"),)
+        if status == 502 and activation_id:
+            return "Read the activation's logs: {0}.", (Step("activation.logs", (activation_id,)),)
+        if status == 502:
+            return "Find the activation in {0} and read its logs.", (Step("activation.list"),)
+        if status >= 500:
+            return "The OpenWhisk server failed; retry later, or look at its logs.", ()
         fixes = {
             401: f"{self._where()} does not accept {auth}. Check AUTH (properties file) or __OW_API_KEY.",
             403: f"{auth} cannot act in that namespace: use `_` (your own) or that namespace's key.",
-            404: _list_fix(what),
-            409: "It already exists: update it instead (`jupyter-faas action update`, or overwrite=True).",
             413: "Keep payloads and parameters under 1 MB: pass large inputs by URL.",
             429: "Too many invocations at once: lower the concurrency, or retry later.",
-            502: "Read the activation's logs: `jupyter-faas activation logs <id>`.",
         }
-        if status >= 500 and status != 502:
-            return "The OpenWhisk server failed; retry later, or look at its logs."
-        return fixes.get(status)
+        return fixes.get(status), ()
 
 
-def _list_fix(what: str | None) -> str:
+def _list_fix(what: str | None) -> tuple[str, tuple[Step, ...]]:
     """The 404 fix: the list of what was asked for (``what`` starts with its noun: ``trigger /_/t``)."""
     noun = (what or "").split(" ", 1)[0]
     if noun in ("action", "trigger", "rule", "package", "activation"):
-        return f"List what exists with `jupyter-faas {noun} list`."
-    return "List what exists with `jupyter-faas action list` or `jupyter-faas activation list`."
+        return "List what exists with {0}.", (Step(f"{noun}.list"),)
+    return "List what exists with {0} or {1}.", (Step("action.list"), Step("activation.list"))
 
 
 def _query_value(value: Any) -> Any:

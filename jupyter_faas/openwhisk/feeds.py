@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ActivationFailed, FeedError
+from ..errors import ActivationFailed, FeedError, Step
 from .names import QualifiedName, parse_name
 
 if TYPE_CHECKING:
@@ -59,7 +59,8 @@ class Feeds:
         except ActivationFailed as exc:
             raise FeedError(
                 f"Unable to configure feed '{qn}': {_reason(exc.details)}",
-                fix="Check the feed's parameters (its package lists them: jupyter-faas package get).",
+                fix="Check the feed's parameters (its package lists them: {0})." if qn.package else None,
+                steps=(Step("package.get", (f"/{qn.namespace}/{qn.package}",)),) if qn.package else (),
                 activation_id=exc.activation_id,
                 details=exc.details,
             ) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ActivationFailed, NotFound
+from ..errors import ActivationFailed, NotFound, Step
 from .activations import DEFAULT_WAIT_S, PollSchedule
 from .names import QualifiedName
 
@@ -30,7 +30,8 @@ def check_record(record: dict[str, Any]) -> dict[str, Any]:
     activation_id = record.get("activationId")
     raise ActivationFailed(
         f"The activation failed ({response.get('status', 'unknown status')}): {error or result}",
-        fix=f"Read its logs: `jupyter-faas activation logs {activation_id}`.",
+        fix="Read its logs: {0}." if activation_id else None,
+        steps=(Step("activation.logs", (activation_id,)),) if activation_id else (),
         activation_id=activation_id,
         details=record,
     )

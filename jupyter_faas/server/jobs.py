@@ -32,12 +32,16 @@ __all__ = ["BuildJob", "BuildRequest", "Jobs", "error_json"]
 
 
 def error_json(exc: BaseException) -> dict[str, Any]:
-    """``{error, code, fix, status}`` of an exception: the one translation the server extension makes."""
+    """``{error, code, fix, steps, status}`` of an exception: the one translation the server extension makes.
+
+    ``steps`` are the fix's next steps as data (``{verb, args}``): the sidebar offers a button for each one
+    it can do (open an activation, refresh the lists); ``fix`` words them as commands for a terminal."""
     if isinstance(exc, FaasError):
         out: dict[str, Any] = {
             "error": exc.message,
             "code": type(exc).__name__,
             "fix": exc.fix,
+            "steps": [{"verb": step.verb, "args": list(step.args)} for step in exc.steps],
             "status": exc.status,
         }
         if exc.activation_id:
@@ -47,6 +51,7 @@ def error_json(exc: BaseException) -> dict[str, Any]:
         "error": f"Internal error in the jupyter-faas server extension: {type(exc).__name__}: {exc}",
         "code": "InternalError",
         "fix": "See the Jupyter server's log for the traceback, and report it.",
+        "steps": [],
         "status": 500,
     }
 

@@ -1,10 +1,10 @@
 /**
- * The sidebar's typed error: `FaasRequestError` carries the server extension's `{error, code, fix}`, and
+ * The sidebar's typed error: `FaasRequestError` carries the server extension's `{error, code, fix, steps}`, and
  * `errorFromResponse` is the one place a failed HTTP answer becomes one. A 404 that is not one of ours
  * (no `code` in the body) means the server extension is not loaded, and says how to fix that. No
  * JupyterLab imports, so the model and its tests use it directly.
  */
-import { IErrorPayload } from './payloads';
+import { IErrorPayload, IStep } from './payloads';
 
 export const NOT_INSTALLED_FIX =
   'Run `pip install jupyter-faas` (or `make install` in a checkout) in the environment of this Jupyter ' +
@@ -15,6 +15,7 @@ export class FaasRequestError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fix: string | null;
+  readonly steps: IStep[];
   readonly activationId: string | null;
 
   constructor(payload: IErrorPayload, status: number) {
@@ -23,6 +24,7 @@ export class FaasRequestError extends Error {
     this.status = status;
     this.code = payload.code;
     this.fix = payload.fix ?? null;
+    this.steps = payload.steps ?? [];
     this.activationId = payload.activationId ?? null;
   }
 
@@ -32,6 +34,7 @@ export class FaasRequestError extends Error {
       error: this.message,
       code: this.code,
       fix: this.fix,
+      steps: this.steps,
       status: this.status,
       activationId: this.activationId ?? undefined
     };

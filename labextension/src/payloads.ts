@@ -4,11 +4,19 @@
  * (camelCase, as OpenWhisk's own records). Owns types only: no code, no URLs (`api.ts`).
  */
 
+/** A next step an error names (`activation.logs` with its id, `action.list`...), as data: the server's
+ * `errors.Step`. The sidebar words the ones it can do as buttons (`steps.ts`). */
+export interface IStep {
+  verb: string;
+  args: string[];
+}
+
 /** What every error answer of the server extension looks like. */
 export interface IErrorPayload {
   error: string;
   code: string;
   fix?: string | null;
+  steps?: IStep[];
   status?: number;
   activationId?: string;
 }

@@ -42,7 +42,9 @@ function Header(props: { model: FaasModel }): JSX.Element {
           {config.apihost} · {config.source}
         </div>
       ) : null}
-      {model.error ? <ErrorBox error={model.error} onDismiss={() => model.dismissError()} /> : null}
+      {model.error ? (
+        <ErrorBox error={model.error} target={model} onDismiss={() => model.dismissError()} />
+      ) : null}
     </div>
   );
 }

@@ -230,8 +230,12 @@ async def test_unknown_ids(api: Any) -> None:
     assert status == 404 and error["code"] == "NotFound"
     status, error = await api("GET", "activations", "nope")
     assert status == 400 and error["code"] == "InvalidRequest" and "32" in error["error"]
+    # The next step travels as data, for the sidebar's button; the fix words it as a command.
+    assert error["steps"] == [{"verb": "activation.list", "args": []}]
+    assert "`jupyter-faas activation list`" in error["fix"]
     status, error = await api("POST", "actions", "no-such-action", "invoke", body={"params": {}})
     assert status == 404 and error["code"] == "NotFound"
+    assert error["steps"] == [{"verb": "action.list", "args": []}]
 
 
 async def test_local_modules_beside_the_notebook_are_bundled(

@@ -84,7 +84,7 @@ function InvokePanel(props: { model: FaasModel }): JSX.Element | null {
           {state.running ? 'Invoking…' : 'Invoke'}
         </button>
       </div>
-      {state.error ? <ErrorBox error={state.error} /> : null}
+      {state.error ? <ErrorBox error={state.error} target={model} /> : null}
       {state.running ? <Spinner /> : null}
       {!state.running && state.activationId && !activation ? (
         <div className="jp-faas-dim" data-testid="faas-invoke-started">

@@ -17,7 +17,7 @@ function Detail(props: { model: FaasModel }): JSX.Element | null {
   }
   return (
     <div className="jp-faas-detail" data-testid="faas-activation-detail">
-      {detail.error ? <ErrorBox error={detail.error} /> : null}
+      {detail.error ? <ErrorBox error={detail.error} target={props.model} /> : null}
       {!detail.record && !detail.error ? (
         <div className="jp-faas-dim">
           <Spinner /> waiting for the record…

@@ -8,6 +8,7 @@ import * as React from 'react';
 import { formatBytes, formatMs } from '../format';
 import { FaasModel } from '../model';
 import { IBuildJob, IClassInfo, IDeployOptions } from '../payloads';
+import { IStepTarget } from '../steps';
 import { Badge, ErrorBox, ResultView, Section, Spinner } from './section';
 
 const KINDS = ['', 'python:3.11', 'python:3.10'];
@@ -140,7 +141,7 @@ function DeployForm(props: { model: FaasModel; info: IClassInfo }): JSX.Element 
           {running ? 'Deploying…' : 'Build, test & deploy'}
         </button>
       </div>
-      {job ? <BuildReport job={job} /> : null}
+      {job ? <BuildReport job={job} target={model} /> : null}
     </form>
   );
 }
@@ -173,7 +174,7 @@ function SizeBar(props: { used: number; limit: number }): JSX.Element {
   );
 }
 
-export function BuildReport(props: { job: IBuildJob }): JSX.Element {
+export function BuildReport(props: { job: IBuildJob; target?: IStepTarget }): JSX.Element {
   const { job } = props;
   const build = job.build;
   const base64 = build ? Math.ceil(build.zipBytes / 3) * 4 : 0;
@@ -246,7 +247,7 @@ export function BuildReport(props: { job: IBuildJob }): JSX.Element {
           ) : null}
         </div>
       ) : null}
-      {job.error ? <ErrorBox error={job.error} /> : null}
+      {job.error ? <ErrorBox error={job.error} target={props.target} /> : null}
     </div>
   );
 }
@@ -260,7 +261,7 @@ export function ClassesSection(props: { model: FaasModel }): JSX.Element {
       {notebook === null ? (
         <p className="jp-faas-empty">Open a notebook to deploy one of its classes.</p>
       ) : null}
-      {model.classesError ? <ErrorBox error={model.classesError} /> : null}
+      {model.classesError ? <ErrorBox error={model.classesError} target={model} /> : null}
       {notebook !== null && model.classes.length === 0 && !model.classesError ? (
         <p className="jp-faas-empty">This notebook defines no class yet.</p>
       ) : null}

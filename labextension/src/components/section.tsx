@@ -1,11 +1,12 @@
 /**
  * The building blocks every part of the sidebar shares: a collapsible section with a title bar, an error
- * box that shows the message and the fix, a status badge (and the cold/warm/sequence one), and a JSON view that shows images as images.
+ * box that shows the message, the fix and a button for each next step the sidebar can do, a status badge (and the cold/warm/sequence one), and a JSON view that shows images as images.
  */
 import * as React from 'react';
 
 import { extractImages } from '../format';
 import { IActivation, IErrorPayload } from '../payloads';
+import { IStepTarget, stepButtons } from '../steps';
 
 export function Section(props: {
   id: string;
@@ -37,14 +38,34 @@ export function Section(props: {
   );
 }
 
-export function ErrorBox(props: { error: IErrorPayload; onDismiss?: () => void }): JSX.Element {
-  const { error } = props;
+export function ErrorBox(props: {
+  error: IErrorPayload;
+  target?: IStepTarget;
+  onDismiss?: () => void;
+}): JSX.Element {
+  const { error, target } = props;
+  const buttons = target ? stepButtons(error.steps) : [];
   return (
     <div className="jp-faas-error" role="alert" data-testid="faas-error">
       <div className="jp-faas-error-message">
         <span className="jp-faas-error-code">{error.code}</span> {error.error}
       </div>
       {error.fix ? <div className="jp-faas-error-fix">{error.fix}</div> : null}
+      {target && buttons.length > 0 ? (
+        <div className="jp-faas-error-steps">
+          {buttons.map(button => (
+            <button
+              key={button.label}
+              className="jp-mod-styled jp-faas-step"
+              title={button.title}
+              data-testid="faas-error-step"
+              onClick={() => void button.run(target)}
+            >
+              {button.label}
+            </button>
+          ))}
+        </div>
+      ) : null}
       {props.onDismiss ? (
         <button className="jp-faas-link" onClick={props.onDismiss}>
           Dismiss
