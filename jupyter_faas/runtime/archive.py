@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from ..errors import ActionError
+from ..errors import ActionError, Step
 
 __all__ = ["MAX_ENTRIES", "MAX_UNCOMPRESSED_BYTES", "ExtractionTimeout", "extract_zip"]
 
@@ -32,11 +32,11 @@ class ExtractionTimeout(ActionError):
     """The init's time limit passed while the zip was being extracted."""
 
 
-_FIX = "Rebuild the zip with relative paths inside the action folder only (e.g. with jupyter-faas build)."
+_FIX = "Rebuild the zip with relative paths inside the action folder only (e.g. with {0})."
 
 
 def _reject(name: str, why: str) -> ActionError:
-    return ActionError(f"Unsafe zip entry {name!r}: {why}.", fix=_FIX)
+    return ActionError(f"Unsafe zip entry {name!r}: {why}.", fix=_FIX, steps=(Step("build"),))
 
 
 def _check(info: zipfile.ZipInfo, root: Path) -> Path:
