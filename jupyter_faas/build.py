@@ -1,11 +1,12 @@
 """The build service: capture -> requirements -> codegen -> package (with its size plan), in one call.
 
-``build(source, options)`` is what the magics, the CLI and the sidebar call. ``source`` is a notebook
-path, a live IPython shell, or a list of ``Cell``. It writes ``__main__.py``, ``<name>.zip`` and, for the
-image plan, ``image/Dockerfile`` + ``image/requirements.txt`` into the output folder, times each stage,
-and returns a ``BuildResult`` whose ``summary()`` is what every entry point prints. ``deploy(result,
-client)`` puts the package on an OpenWhisk through ``openwhisk.Client``, with the action's annotations (the
-package hash and provenance, never a secret), and uploads nothing when the server has the same hash.
+``build(source, options)`` is what the magics, the CLI and the sidebar call. ``source`` (a ``Source``) is
+a notebook, ``.py`` file or action folder path, a list of ``Cell``, or a live kernel's ``Kernel``. It
+writes ``__main__.py``, ``<name>.zip`` and, for the image plan, ``image/Dockerfile`` +
+``image/requirements.txt`` into the output folder, times each stage, and returns a ``BuildResult`` whose
+``summary()`` is what every entry point prints. ``deploy(result, client)`` puts the package on an
+OpenWhisk through ``openwhisk.Client``, with the action's annotations (the package hash and provenance,
+never a secret), and uploads nothing when the server has the same hash.
 It does not test (``local_test.py``) nor speak HTTP itself (``openwhisk/``).
 """
 
@@ -23,6 +24,7 @@ from . import modelfiles
 from .capture import (
     Capture,
     Cell,
+    Kernel,
     capture_from_cells,
     capture_from_folder,
     capture_from_kernel,
@@ -46,6 +48,7 @@ __all__ = [
     "BuildOptions",
     "BuildResult",
     "Deployment",
+    "Source",
     "action_annotations",
     "action_name",
     "build",
@@ -56,6 +59,9 @@ __all__ = [
 ]
 
 HASH_ANNOTATION = "jupyter-faas/sha256"
+
+# What a build starts from: a path (notebook, .py, action folder), cells, or a live kernel's cells and names.
+Source = str | Path | Sequence[Cell] | Kernel
 
 
 def default_kind() -> str:
@@ -159,7 +165,7 @@ def output_folder(name: str, base: Path | None = None) -> Path:
     return folder
 
 
-def _capture(source: Any, options: BuildOptions) -> Capture:
+def _capture(source: Source, options: BuildOptions) -> Capture:
     kwargs: dict[str, Any] = {"method": options.method, "include": options.include}
     if options.base_dir is not None:
         kwargs["base_dir"] = Path(options.base_dir)
@@ -172,19 +178,22 @@ def _capture(source: Any, options: BuildOptions) -> Capture:
         if path.suffix == ".py":
             return capture_from_module(path, options.class_name, **kwargs)
         return capture_from_notebook(source, options.class_name, **kwargs)
-    if isinstance(source, Sequence) and all(isinstance(c, Cell) for c in source):
-        kwargs.setdefault("base_dir", Path.cwd())
-        return capture_from_cells(list(source), options.class_name, **kwargs)
-    if hasattr(source, "user_ns"):
+    if isinstance(source, Kernel):
         return capture_from_kernel(source, options.class_name, **kwargs)
+    if isinstance(source, Sequence) and not isinstance(source, str):
+        cells = list(source)
+        if all(isinstance(c, Cell) for c in cells):
+            kwargs.setdefault("base_dir", Path.cwd())
+            return capture_from_cells(cells, options.class_name, **kwargs)
     raise BuildError(
-        f"Cannot build from {type(source).__name__}.", fix="Give a notebook path, cells or a shell."
+        f"Cannot build from {type(source).__name__}.",
+        fix="Give a notebook, .py file or action folder path, a list of Cell, or a capture.Kernel.",
     )
 
 
-def build(source: Any, options: BuildOptions) -> BuildResult:
+def build(source: Source, options: BuildOptions) -> BuildResult:
     """Build the action for ``options.class_name`` from ``source`` (a notebook, a ``.py`` file, an action
-    folder with ``__main__.py``, cells or a shell); raises ``FaasError`` subclasses."""
+    folder with ``__main__.py``, cells or a kernel); raises ``FaasError`` subclasses."""
     if isinstance(source, str | Path) and Path(source).is_dir() and not options.name:
         options.name = action_name(Path(source).resolve().name.replace("_", "-"))
     elif not options.class_name:

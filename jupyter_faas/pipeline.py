@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # (imported when a run starts: a front end loads this module cheaply, for its hooks)
-    from .build import BuildOptions, BuildResult, Deployment
+    from .build import BuildOptions, BuildResult, Deployment, Source
     from .local_test import LocalTest
     from .openwhisk import Client
 
@@ -61,7 +61,7 @@ class Outcome:
 
 
 def run_pipeline(
-    source: Any,
+    source: Source,
     options: BuildOptions,
     *,
     warm: int = 2,

@@ -1,10 +1,10 @@
 """Capture one class from a notebook: its source and everything it needs, and a report of why.
 
 Entry points: ``capture_from_cells`` (pure: a list of ``Cell``), ``capture_from_notebook`` (an
-``.ipynb`` file, for the CLI and the sidebar) and ``capture_from_kernel`` (a live IPython shell, for the
-magics; the shell is passed in, IPython is never imported here). Each returns a ``Capture``: the captured
-statements in dependency order, the imports (standard library, third-party, local), local modules and data
-files to bundle, the method to call, and notes. It does not map imports to distributions
+``.ipynb`` file, for the CLI and the sidebar) and ``capture_from_kernel`` (a ``Kernel``: the cells and
+namespace of a live kernel, read by the magics; no shell reaches capture). Each returns a ``Capture``: the
+captured statements in dependency order, the imports (standard library, third-party, local), local modules
+and data files to bundle, the method to call, and notes. It does not map imports to distributions
 (``requirements.py``), write ``__main__.py`` (``codegen.py``) or zip (``packaging/``).
 
 Modules: ``cells.py`` (cells, magics, adapters), ``statements.py`` (per-statement analysis),
@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import CaptureError
 from . import values
 from .bundle import BundledFile, ImportRef, find_data_files, find_imports, folder_files, included_files
-from .cells import Cell, CleanCell, cells_from_kernel, cells_from_notebook, clean_cell
+from .cells import Cell, CleanCell, Kernel, cells_from_notebook, clean_cell
 from .closure import Piece, closure
 from .statements import Statement, analyse_cell
 
@@ -32,6 +32,7 @@ __all__ = [
     "Capture",
     "Cell",
     "ImportRef",
+    "Kernel",
     "MethodSignature",
     "Piece",
     "capture_from_cells",
@@ -167,12 +168,12 @@ def capture_from_folder(path: str | Path, *, include: Sequence[str | Path] = ())
     )
 
 
-def capture_from_kernel(shell: Any, class_name: str, **options: Any) -> Capture:
-    """Capture ``class_name`` from a live IPython shell's history (the kernel's folder is the base)."""
+def capture_from_kernel(kernel: Kernel, class_name: str, **options: Any) -> Capture:
+    """Capture ``class_name`` from a live kernel's cells and namespace (the kernel's folder is the base)."""
     options.setdefault("base_dir", Path(os.getcwd()))
     options.setdefault("source", "kernel")
-    options.setdefault("namespace", shell.user_ns)
-    return capture_from_cells(cells_from_kernel(shell), class_name, **options)
+    options.setdefault("namespace", kernel.namespace)
+    return capture_from_cells(kernel.cells, class_name, **options)
 
 
 def capture_from_cells(

@@ -1,16 +1,17 @@
-"""Cells: what capture reads, and the two adapters that produce them (a notebook file, a live kernel).
+"""Cells: what capture reads, from a notebook file or from a live kernel.
 
 Owns the ``Cell`` record, the rules for what part of a cell is Python (IPython magics, ``!`` shell lines
-and cells marked ``# faas: ignore`` are skipped), and reading cells from an ``.ipynb`` file (nbformat) or
-from a running IPython shell's input history. It does not analyse the code (``statements.py``) nor
-decide what to capture (``closure.py``). It never imports IPython: the kernel adapter takes the shell
-object as a parameter.
+and cells marked ``# faas: ignore`` are skipped), reading cells from an ``.ipynb`` file (nbformat), and
+``Kernel``: what a live kernel gives capture (the cells it ran and its namespace). It does not analyse the
+code (``statements.py``) nor decide what to capture (``closure.py``). It never sees a shell: the magics
+read theirs into a ``Kernel`` (``Kernel.from_history``).
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from ..errors import CaptureError
 __all__ = [
     "Cell",
     "CleanCell",
-    "cells_from_kernel",
+    "Kernel",
     "cells_from_notebook",
     "clean_cell",
 ]
@@ -118,12 +119,16 @@ def cells_from_notebook(path: str | Path) -> list[Cell]:
     return cells
 
 
-def cells_from_kernel(shell: Any) -> list[Cell]:
-    """The cells a live IPython shell has executed, from its raw input history (latest last).
+@dataclass(frozen=True)
+class Kernel:
+    """A live kernel as capture reads it: the cells it executed (in order) and its namespace, whose values
+    stand in for names no cell defines (``%run``, ``exec``) and tell what changed after a cell ran."""
 
-    ``shell`` is an ``InteractiveShell``; it is passed in, so this module never imports IPython.
-    """
-    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
-    if history is None:
-        history = shell.user_ns.get("In", [])
-    return [Cell(source=str(src), id=f"In[{n}]", index=n) for n, src in enumerate(history) if n and src]
+    cells: list[Cell]
+    namespace: dict[str, Any]
+
+    @classmethod
+    def from_history(cls, inputs: Sequence[str], namespace: dict[str, Any]) -> Kernel:
+        """From IPython's raw input history (``In``: entry 0 is empty, entry n is ``In[n]``)."""
+        cells = [Cell(source=str(src), id=f"In[{n}]", index=n) for n, src in enumerate(inputs) if n and src]
+        return cls(cells, namespace)

@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
+from ..capture.cells import Kernel
 from ..display import Deployment, LocalTestReport
 from ..pipeline import BUILD, DEPLOY, TEST, Hooks, Stage
 from .params import parse_line
 from .progress import Progress
 from .session import Session, faas_errors
 
-__all__ = ["DeployMagics", "KernelView"]
+__all__ = ["DeployMagics", "kernel_of"]
 
 T = TypeVar("T")
 
@@ -38,20 +38,17 @@ _TEST_OPTIONS = [
 ]
 
 
-class KernelView:
-    """What capture reads from a shell (``user_ns`` and the input history), with the running cell added
+def kernel_of(shell: Any, cell: str | None = None) -> Kernel:
+    """What capture reads of ``shell``: its raw input history and namespace, with the running cell added
     (capture reads a ``%%faas_deploy`` cell as its body, so a class defined in one is found later too)."""
-
-    def __init__(self, shell: Any, cell: str | None = None) -> None:
-        self.user_ns = shell.user_ns
-        manager = getattr(shell, "history_manager", None)
-        history = list(getattr(manager, "input_hist_raw", None) or shell.user_ns.get("In", []) or [""])
-        if cell is not None:
-            if len(history) > 1 and _is_deploy_cell(history[-1]) and cell.strip() in history[-1]:
-                history[-1] = cell
-            else:
-                history.append(cell)
-        self.history_manager = SimpleNamespace(input_hist_raw=history)
+    manager = getattr(shell, "history_manager", None)
+    history = list(getattr(manager, "input_hist_raw", None) or shell.user_ns.get("In", []) or [""])
+    if cell is not None:
+        if len(history) > 1 and _is_deploy_cell(history[-1]) and cell.strip() in history[-1]:
+            history[-1] = cell
+        else:
+            history.append(cell)
+    return Kernel.from_history(history, shell.user_ns)
 
 
 def _is_deploy_cell(source: str) -> bool:
@@ -152,7 +149,7 @@ class DeployMagics(Magics):
         session = Session.of(self.shell)
         client = None if args.dry_run else (lambda: session.client)
         hooks = _Shown(self.shell, _NOTHING_DEPLOYED, _NOTHING_DEPLOYED)
-        run = run_pipeline(KernelView(self.shell, cell), options, warm=args.warm, client=client, hooks=hooks)
+        run = run_pipeline(kernel_of(self.shell, cell), options, warm=args.warm, client=client, hooks=hooks)
         return Deployment(run.result, run.test, run.deployment)
 
     @line_magic
@@ -178,6 +175,6 @@ class DeployMagics(Magics):
             raise UsageError("--runs must be at least 1 (the cold start).")
         options = from_arguments(args)
         hooks = _Shown(self.shell, "Nothing was tested.", "The test's processes are stopped.")
-        run = run_pipeline(KernelView(self.shell), options, warm=args.runs - 1, hooks=hooks)
+        run = run_pipeline(kernel_of(self.shell), options, warm=args.runs - 1, hooks=hooks)
         assert run.test is not None  # options.no_test is False
         return LocalTestReport(run.result, run.test)

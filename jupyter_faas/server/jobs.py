@@ -26,6 +26,7 @@ from .payloads import build_json, deployment_json, local_test_json
 T = TypeVar("T")
 
 if TYPE_CHECKING:
+    from ..build import Source
     from .backend import Backend
 
 __all__ = ["BuildJob", "BuildRequest", "Jobs", "error_json"]
@@ -201,7 +202,7 @@ class Jobs:
                 setattr(job, key, value)
 
 
-def run_job(jobs: Jobs, job: BuildJob, source: Any, base_dir: Path, services: Backend) -> None:
+def run_job(jobs: Jobs, job: BuildJob, source: Source, base_dir: Path, services: Backend) -> None:
     """The body of a build job (runs in a worker thread): the pipeline, each stage recorded in the job."""
     from ..build import BuildOptions
     from ..pipeline import BUILD, DEPLOY, TEST, Hooks, Stage, run_pipeline

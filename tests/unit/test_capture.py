@@ -9,7 +9,14 @@ from typing import Any
 import nbformat
 import pytest
 
-from jupyter_faas.capture import Capture, Cell, capture_from_cells, capture_from_kernel, capture_from_notebook
+from jupyter_faas.capture import (
+    Capture,
+    Cell,
+    Kernel,
+    capture_from_cells,
+    capture_from_kernel,
+    capture_from_notebook,
+)
 from jupyter_faas.capture.cells import clean_cell
 from jupyter_faas.errors import CaptureError
 
@@ -272,24 +279,12 @@ def test_local_modules_and_data_files_are_found_beside_the_notebook(tmp_path: Pa
     assert "Local modules:" in capture.report() and "models/m.bin" in capture.report()
 
 
-class _History:
-    def __init__(self, inputs: list[str]) -> None:
-        self.input_hist_raw = ["", *inputs]
-
-
-class _Shell:
-    """The two attributes of an IPython InteractiveShell that capture reads (no IPython needed)."""
-
-    def __init__(self, inputs: list[str], user_ns: dict[str, Any]) -> None:
-        self.history_manager = _History(inputs)
-        self.user_ns = user_ns
-
-
 def test_kernel_history_is_captured_with_namespace_fallback_for_names_from_run(tmp_path: Path) -> None:
     import statistics
 
-    shell = _Shell(
+    kernel = Kernel.from_history(
         [
+            "",  # In[0] is always empty
             "%run setup.py",  # defined `stats` and `mean` in the namespace, not in any cell
             "def old():\n    pass",
             "class M:\n    def predict(self, xs):\n        return stats.median(xs), mean(xs)",
@@ -297,7 +292,7 @@ def test_kernel_history_is_captured_with_namespace_fallback_for_names_from_run(t
         ],
         {"stats": statistics, "mean": statistics.mean},
     )
-    capture = capture_from_kernel(shell, "M", base_dir=tmp_path)
+    capture = capture_from_kernel(kernel, "M", base_dir=tmp_path)
     assert sorted(sources(capture)[:2]) == ["from statistics import mean", "import statistics as stats"]
     assert capture.pieces[-1].statement.cell.id == "In[3]"
     assert capture.source == "kernel"

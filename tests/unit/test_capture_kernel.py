@@ -1,4 +1,5 @@
-"""Capture from a live IPython kernel: a real InteractiveShell runs the cells, capture reads its history."""
+"""Capture from a live IPython kernel: a real InteractiveShell runs the cells, the magics' ``kernel_of``
+reads its history and namespace, capture reads that."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from jupyter_faas.build import BuildOptions, build
 from jupyter_faas.capture import capture_from_kernel
+from jupyter_faas.magics.deploy import kernel_of
 
 IPython = pytest.importorskip("IPython")
 
@@ -44,11 +46,11 @@ def test_history_of_a_live_shell_is_captured_and_the_action_runs(shell: Any, tmp
     )
     run(shell, "R_DEFAULT = 5.0\n!echo shell lines are skipped")
     run(shell, "Circle().predict()")
-    capture = capture_from_kernel(shell, "Circle")
+    capture = capture_from_kernel(kernel_of(shell), "Circle")
     assert [p.statement.cell.id for p in capture.pieces] == ["In[1]", "In[1]", "In[2]", "In[3]"]
     assert [m.arcname for m in capture.modules] == ["units.py"]
 
-    result = build(shell, BuildOptions("Circle", output=tmp_path / "out"))
+    result = build(kernel_of(shell), BuildOptions("Circle", output=tmp_path / "out"))
     module = runpy.run_path(str(result.main_py), run_name="action")
     live = shell.user_ns["Circle"]().predict()
     assert module["main"]({}) == live == {"area": pytest.approx(math_pi() * 2.0)}  # r = 1.0
@@ -59,7 +61,7 @@ def test_a_faas_deploy_cell_counts_as_its_body_and_its_magic_line_is_never_captu
     shell.history_manager.store_inputs(
         2, "%%faas_deploy Echo --name echo\nSUFFIX = '!'"
     )  # as the magic's cell
-    capture = capture_from_kernel(shell, "Echo")
+    capture = capture_from_kernel(kernel_of(shell), "Echo")
     assert capture.skipped == []
     code = "\n".join(piece.source for piece in capture.pieces)
     assert "SUFFIX = '!'" in code and "faas_deploy" not in code

@@ -58,5 +58,5 @@ def test_an_unknown_step_is_refused_where_it_is_written():
 
     from jupyter_faas.errors import Step
 
-    with pytest.raises(ValueError, match="unknown step 'activation.show'"):
+    with pytest.raises(ValueError, match=r"unknown step 'activation\.show'"):
         Step("activation.show", ("x",))
