@@ -42,11 +42,11 @@ os.environ.setdefault("JUPYTER_FAAS_CACHE", str(ROOT / ".cache" / "jupyter-faas"
 import nbformat  # noqa: E402
 
 from jupyter_faas.build import BuildOptions, build  # noqa: E402
-from jupyter_faas.capture import capture_from_notebook  # noqa: E402
-from jupyter_faas.capture.cells import cells_from_notebook  # noqa: E402
-from jupyter_faas.codegen import generate  # noqa: E402
-from jupyter_faas.packaging.archive import Entry, write_zip  # noqa: E402
-from jupyter_faas.requirements import resolve_requirements  # noqa: E402
+from jupyter_faas.build.capture import capture_from_notebook  # noqa: E402
+from jupyter_faas.build.capture.cells import cells_from_notebook  # noqa: E402
+from jupyter_faas.build.codegen import generate  # noqa: E402
+from jupyter_faas.build.packaging.archive import Entry, write_zip  # noqa: E402
+from jupyter_faas.build.requirements import resolve_requirements  # noqa: E402
 
 TARGETS = {"capture + codegen + zip": "< 1 s without dependency installs", "rebuild": "near zero (by hash)"}
 

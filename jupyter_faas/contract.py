@@ -22,6 +22,8 @@ __all__ = [
     "MAX_PAYLOAD_BYTES",
     "NODE_KINDS",
     "STATUS_CODES",
+    "ZIP_MAIN",
+    "ZIP_VIRTUALENV",
     "Kind",
     "LimitRange",
     "NodeKind",
@@ -40,6 +42,12 @@ ACTIVATION_ID_LENGTH = 32
 BLOCKING_WAIT_MS = 60_000
 MAX_PAYLOAD_BYTES = 1_048_576  # parameters, annotations, invoke payload, result
 MAX_CODE_BYTES = 50_331_648  # 48 MB, measured on the base64 string of exec.code
+
+# A Python action's zip, as upstream's runtime reads it: the entry module, with main(args), at the root;
+# its dependencies in a virtualenv folder (bin/activate_this.py, lib/pythonX.Y/site-packages). The
+# in-container launcher (standard library only) spells the same two names.
+ZIP_MAIN = "__main__.py"
+ZIP_VIRTUALENV = "virtualenv"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ stage (a progress line in a notebook, a job's stage record in the sidebar; raisi
 left) and ``done`` gets each stage's value as soon as it is there (the CLI prints it, a job stores it).
 The stages and their words are named here once (``Stage``), so the CLI, the magics and the server
 extension stay three ways of showing the same run. What this module does not own: the stages' work
-(``build.py``, ``local_test.py``), how a front end shows them.
+(``build/service.py``, ``build/local_test.py``), how a front end shows them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # (imported when a run starts: a front end loads this module cheaply, for its hooks)
     from .build import BuildOptions, BuildResult, Deployment, Source
-    from .local_test import LocalTest
+    from .build.local_test import LocalTest
     from .openwhisk import Client
 
 __all__ = ["BUILD", "DEPLOY", "STAGES", "TEST", "Hooks", "Outcome", "Stage", "run_pipeline"]
@@ -72,7 +72,7 @@ def run_pipeline(
     ``options.no_test``, and deploy it through ``client()`` when a ``client`` is given (called only then:
     resolving one may start the embedded engine). Errors are the stages' own ``FaasError``s."""
     from .build import build, deploy
-    from .local_test import local_test_of
+    from .build.local_test import local_test_of
 
     hooks = hooks or Hooks()
     what = options.name or options.class_name or "the action"

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..build_options import add_arguments, from_arguments
+from ..build.options import add_arguments, from_arguments
 from ..errors import BuildError
 from .config import add_connection_arguments, client_from, say
 

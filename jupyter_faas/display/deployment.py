@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..build.packaging import mb
 from ..contract import MAX_CODE_BYTES, base64_size
-from ..packaging import mb
 from .html import CSS_CLASS, badge, cold_warm_badge, esc, json_html, json_text, ms, status_badge, table
 
 if TYPE_CHECKING:
     from ..build import BuildResult
     from ..build import Deployment as ServerDeployment
-    from ..local_test import LocalTest
+    from ..build.local_test import LocalTest
 
 __all__ = ["Deployment", "LocalTestReport"]
 

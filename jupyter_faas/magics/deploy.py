@@ -1,6 +1,6 @@
 """``%%faas_deploy`` / ``%faas_deploy`` and ``%faas_test``: a notebook class to a tested, deployed action.
 
-Thin: parse the arguments (the build options are defined once, in ``build_options.py``, for the CLI,
+Thin: parse the arguments (the build options are defined once, in ``build/options.py``, for the CLI,
 these magics and the sidebar), run the cell so the class exists in the kernel too, then run the pipeline
 (``pipeline.run_pipeline``: build from the kernel's history, local test, and deploy, which uploads nothing
 when the server has the same package), each stage a progress line. Returns a
@@ -17,7 +17,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
-from ..capture.cells import Kernel
+from ..build.capture.cells import Kernel
 from ..display import Deployment, LocalTestReport
 from ..pipeline import BUILD, DEPLOY, TEST, Hooks, Stage
 from .params import parse_line
@@ -58,11 +58,11 @@ def _is_deploy_cell(source: str) -> bool:
 def _build_arguments(
     *, only: list[str] | None = None, positional_class: bool = False, **help: str
 ) -> Callable[[Any], Any]:
-    """Add the build options (``build_options.OPTIONS``, ``only`` these if given, with ``help`` overriding
+    """Add the build options (``build.options.OPTIONS``, ``only`` these if given, with ``help`` overriding
     some texts) to a magic's parser, after its own ``@argument``s: one definition for every front end."""
 
     def add(func: Any) -> Any:
-        from ..build_options import add_arguments
+        from ..build.options import add_arguments
 
         add_arguments(func.parser, only=only, help=help, positional_class=positional_class)
         func.__doc__ = func.parser.format_help()
@@ -138,7 +138,7 @@ class DeployMagics(Magics):
     @faas_errors
     def faas_deploy(self, line: str, cell: str | None = None) -> Deployment:
         """Capture a class, build its package, test it locally, and create or update the action."""
-        from ..build_options import from_arguments
+        from ..build.options import from_arguments
         from ..pipeline import run_pipeline
 
         args = parse_line(self.faas_deploy, line)
@@ -167,7 +167,7 @@ class DeployMagics(Magics):
     @faas_errors
     def faas_test(self, line: str) -> LocalTestReport:
         """Build a class's package and run it locally as OpenWhisk would: once cold, then warm."""
-        from ..build_options import from_arguments
+        from ..build.options import from_arguments
         from ..pipeline import run_pipeline
 
         args = parse_line(self.faas_test, line)

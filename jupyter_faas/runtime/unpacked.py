@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+from ..contract import ZIP_MAIN
 from ..errors import ActionError
 from .archive import extract_zip
 
@@ -92,7 +93,7 @@ class Revisions:
 
 def _compile_step(folder: Path) -> None:
     """Upstream's compile step: the entry point is ``main__.py``, from ``__main__.py`` or ``exec``."""
-    for name in ("__main__.py", "exec"):
+    for name in (ZIP_MAIN, "exec"):
         if (folder / name).exists():
             (folder / name).rename(folder / "main__.py")
             return

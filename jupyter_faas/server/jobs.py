@@ -75,7 +75,7 @@ class BuildRequest:
 
     def build_options(self) -> dict[str, Any]:
         """The ``BuildOptions`` fields the form sets."""
-        from ..build_options import FORM_FIELDS
+        from ..build.options import FORM_FIELDS
 
         return {attr: getattr(self, attr) for attr in FORM_FIELDS}
 
@@ -86,7 +86,7 @@ class BuildRequest:
                 "The deploy options must be a JSON object.", fix="Fill in the deploy form.", status=400
             )
         from ..build import BuildOptions, checked_name
-        from ..build_options import from_form
+        from ..build.options import from_form
 
         form = from_form(body)  # the form's keys and checks, from the one definition of the options
         if not form["class_name"]:

@@ -4,7 +4,7 @@ The front end sends the cells of the open notebook (unsaved edits count), never 
 checks that payload, turns it into capture's ``Cell`` list, resolves the notebook's folder under the
 server's root (a path outside the root is refused), and lists the top-level classes with their methods, for
 the sidebar's class list and its "deploy the class under the cursor" command. It does not capture or build
-(``jupyter_faas.capture``, ``jupyter_faas.build``).
+(``jupyter_faas.build.capture``, ``jupyter_faas.build``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..capture import Cell
-from ..capture.cells import clean_cell
+from ..build.capture import Cell
+from ..build.capture.cells import clean_cell
 from ..errors import FaasError
 
 __all__ = ["NotebookPayload", "list_classes", "parse_notebook"]

@@ -152,7 +152,7 @@ def test_deploying_a_local_only_image_to_a_remote_openwhisk_is_refused_before_an
     from jupyter_faas.errors import BuildError
 
     result = build(Path(WORDS), BuildOptions("WordStats", output=tmp_path, kind="python:3.11"))
-    assert deploy.__module__ == "jupyter_faas.build" and result.package.image is None
+    assert deploy.__module__ == "jupyter_faas.build.service" and result.package.image is None
     result.package.image, result.package.image_dir = "jupyter-faas/word-stats:abc", tmp_path
     remote = SimpleNamespace(config=SimpleNamespace(apihost="https://openwhisk.example.org"))  # never called
     with pytest.raises(BuildError) as info:

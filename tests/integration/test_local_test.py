@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from jupyter_faas.build.local_test import local_test
 from jupyter_faas.errors import ActionError, CaptureError, FaasError
-from jupyter_faas.local_test import local_test
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 import cases
@@ -69,7 +69,7 @@ def test_deleting_a_needed_line_fails_with_the_right_message(
 def test_a_module_the_kernel_has_is_not_visible_to_the_action(tmp_path: Path) -> None:
     """Isolation: tqdm is installed here, but an action that imports it by name without bundling fails."""
     from jupyter_faas.build import BuildOptions, build
-    from jupyter_faas.capture import Cell
+    from jupyter_faas.build.capture import Cell
 
     cells = [
         "import importlib",

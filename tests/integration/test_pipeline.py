@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 import pytest
 
 from jupyter_faas.build import BuildOptions, BuildResult
-from jupyter_faas.capture import Cell
-from jupyter_faas.local_test import LocalTest
+from jupyter_faas.build.capture import Cell
+from jupyter_faas.build.local_test import LocalTest
 from jupyter_faas.pipeline import Hooks, Stage, run_pipeline
 
 T = TypeVar("T")

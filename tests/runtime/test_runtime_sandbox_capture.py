@@ -13,8 +13,8 @@ import pytest
 from runtime_helpers import outside_dir
 
 from jupyter_faas.build import BuildOptions, build
+from jupyter_faas.build.local_test import local_test
 from jupyter_faas.errors import FaasError
-from jupyter_faas.local_test import local_test
 from jupyter_faas.runtime.sandbox import landlock_abi
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,7 +21,8 @@ import pytest
 
 from jupyter_faas.build import BuildOptions, build
 from jupyter_faas.build import Deployment as ServerDeployment
-from jupyter_faas.capture import Cell
+from jupyter_faas.build.capture import Cell
+from jupyter_faas.build.local_test import local_test_of
 from jupyter_faas.display import (
     ActionList,
     Activation,
@@ -34,7 +35,6 @@ from jupyter_faas.display import (
 )
 from jupyter_faas.display.events import EntityView, TraceView
 from jupyter_faas.display.html import json_html
-from jupyter_faas.local_test import local_test_of
 from jupyter_faas.openwhisk.trace import Firing, Trace
 from jupyter_faas.stats import summarize
 

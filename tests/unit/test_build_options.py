@@ -1,4 +1,4 @@
-"""The build options defined once (``build_options.py``): the CLI's parser, the magics' subset, the
+"""The build options defined once (``build/options.py``): the CLI's parser, the magics' subset, the
 ``BuildOptions`` they make, and the sidebar's form keys and checks, all from ``OPTIONS``."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_faas.build_options import FORM_FIELDS, OPTIONS, add_arguments, from_arguments, from_form
+from jupyter_faas.build.options import FORM_FIELDS, OPTIONS, add_arguments, from_arguments, from_form
 from jupyter_faas.errors import BuildError, FaasError
 
 ROOT = Path(__file__).resolve().parents[2]

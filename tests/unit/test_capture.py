@@ -9,7 +9,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from jupyter_faas.capture import (
+from jupyter_faas.build.capture import (
     Capture,
     Cell,
     Kernel,
@@ -17,7 +17,7 @@ from jupyter_faas.capture import (
     capture_from_kernel,
     capture_from_notebook,
 )
-from jupyter_faas.capture.cells import clean_cell
+from jupyter_faas.build.capture.cells import clean_cell
 from jupyter_faas.errors import CaptureError
 
 

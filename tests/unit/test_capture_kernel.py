@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from jupyter_faas.build import BuildOptions, build
-from jupyter_faas.capture import capture_from_kernel
+from jupyter_faas.build.capture import capture_from_kernel
 from jupyter_faas.magics.deploy import kernel_of
 
 IPython = pytest.importorskip("IPython")

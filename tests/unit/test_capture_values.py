@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from jupyter_faas.capture import Capture, Cell, capture_from_cells
-from jupyter_faas.codegen import generate
+from jupyter_faas.build.capture import Capture, Cell, capture_from_cells
+from jupyter_faas.build.codegen import generate
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "kernel_values" / "__main__.py.expected"
 CELLS = [
@@ -136,7 +136,7 @@ def test_literals_are_exact_readable_and_independent_of_hashing() -> None:
 
     import numpy as np
 
-    from jupyter_faas.capture import values
+    from jupyter_faas.build.capture import values
 
     value = {
         "rows": [{"id": i, "tags": {f"t{j}" for j in range(i % 4)}, "w": i / 7} for i in range(30)],

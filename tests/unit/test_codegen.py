@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from jupyter_faas.capture import Cell, capture_from_cells, capture_from_notebook
-from jupyter_faas.codegen import CodegenOptions, generate
+from jupyter_faas.build.capture import Cell, capture_from_cells, capture_from_notebook
+from jupyter_faas.build.codegen import CodegenOptions, generate
 from jupyter_faas.errors import CaptureError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))

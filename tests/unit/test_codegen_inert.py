@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jupyter_faas.capture import Cell, capture_from_cells, capture_from_notebook
-from jupyter_faas.codegen import generate
+from jupyter_faas.build.capture import Cell, capture_from_cells, capture_from_notebook
+from jupyter_faas.build.codegen import generate
 from jupyter_faas.inert import text as inert
 
 HOSTILE = [

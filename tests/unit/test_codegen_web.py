@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from jupyter_faas.capture import Cell, capture_from_cells
-from jupyter_faas.codegen import CodegenOptions, generate
+from jupyter_faas.build.capture import Cell, capture_from_cells
+from jupyter_faas.build.codegen import CodegenOptions, generate
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "web_main" / "__main__.py.expected"
 CELLS = [

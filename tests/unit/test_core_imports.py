@@ -12,10 +12,14 @@ CORE = [
     "jupyter_faas.openwhisk",
     "jupyter_faas.config",
     "jupyter_faas.stats",
-    "jupyter_faas.capture",
-    "jupyter_faas.codegen",
-    "jupyter_faas.packaging",
-    "jupyter_faas.requirements",
+    "jupyter_faas.build",
+    "jupyter_faas.build.capture",
+    "jupyter_faas.build.codegen",
+    "jupyter_faas.build.packaging",
+    "jupyter_faas.build.requirements",
+    "jupyter_faas.build.local_test",
+    "jupyter_faas.build.options",
+    "jupyter_faas.pipeline",
 ]
 JUPYTER = ["IPython", "jupyter_server", "jupyter_client", "ipykernel", "ipywidgets", "nbclient", "notebook"]
 
@@ -37,13 +41,13 @@ def test_core_modules_do_not_import_jupyter():
 # What CPython on Windows lacks (and psutil's Linux build needs, so psutil is imported before they go).
 POSIX_ONLY = ["fcntl", "resource", "termios", "pwd", "grp", "pty"]
 ON_WINDOWS = [
-    "jupyter_faas.capture",
+    "jupyter_faas.build.capture",
     "jupyter_faas.build",
     "jupyter_faas.openwhisk",
     "jupyter_faas.magics",
     "jupyter_faas.server",
     "jupyter_faas.cli",
-    "jupyter_faas.local_test",
+    "jupyter_faas.build.local_test",
     "jupyter_faas.engine.process",
 ]
 

@@ -17,10 +17,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from jupyter_faas.capture import BundledFile
+from jupyter_faas.build.capture import BundledFile
+from jupyter_faas.build.modelfiles import pickle_modules, scan
+from jupyter_faas.build.requirements import resolve_requirements
 from jupyter_faas.errors import BuildError
-from jupyter_faas.modelfiles import pickle_modules, scan
-from jupyter_faas.requirements import resolve_requirements
 
 SKLEARN = {"sklearn.pipeline", "sklearn.preprocessing._data", "sklearn.linear_model._logistic"}
 
@@ -105,7 +105,7 @@ def test_keras_files_name_keras_and_its_backend_or_tensorflow(
 
 
 def test_onnx_and_tflite_models_say_when_no_runtime_is_imported(tmp_path: Path) -> None:
-    from jupyter_faas.capture import ImportRef
+    from jupyter_faas.build.capture import ImportRef
 
     for name in ("m.onnx", "m.tflite"):
         (tmp_path / name).write_bytes(b"\0" * 16)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from jupyter_faas.build.packaging.archive import Entry, write_zip
+from jupyter_faas.build.packaging.plan import choose_plan, dockerfile, image_name
+from jupyter_faas.build.packaging.virtualenv import WheelSet
 from jupyter_faas.contract import MAX_CODE_BYTES
 from jupyter_faas.errors import PackageTooLarge
-from jupyter_faas.packaging.archive import Entry, write_zip
-from jupyter_faas.packaging.plan import choose_plan, dockerfile, image_name
-from jupyter_faas.packaging.virtualenv import WheelSet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 import cases
@@ -173,7 +173,7 @@ def test_a_package_too_large_under_every_plan_names_its_largest_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from jupyter_faas.build import BuildOptions, build
-    from jupyter_faas.capture import Cell
+    from jupyter_faas.build.capture import Cell
 
     (tmp_path / "weights.bin").write_bytes(os.urandom(37 * MB))  # 49.3 MB as base64: over 48 MB
     monkeypatch.chdir(tmp_path)  # cells are captured relative to the working folder, as in a kernel
@@ -190,7 +190,7 @@ def test_a_package_too_large_under_every_plan_names_its_largest_files(
 
 def test_cells_are_built_against_the_given_base_dir_and_source_label(tmp_path: Path) -> None:
     from jupyter_faas.build import BuildOptions, action_annotations, build
-    from jupyter_faas.capture import Cell
+    from jupyter_faas.build.capture import Cell
 
     (tmp_path / "labels.txt").write_text("cat\n")
     cells = [
@@ -202,3 +202,14 @@ def test_cells_are_built_against_the_given_base_dir_and_source_label(tmp_path: P
     assert result.package.entries == ["__main__.py", "labels.txt"]
     notes = action_annotations(result)
     assert notes["jupyter-faas/notebook"] == "notebooks/x.ipynb" and notes["jupyter-faas/cells"] == ["a", "b"]
+
+
+def test_the_zip_layout_is_named_once_and_the_launcher_spells_it_the_same() -> None:
+    """The in-container launcher imports nothing of ours, so it keeps its own spelling of the layout."""
+    from jupyter_faas.contract import ZIP_MAIN, ZIP_VIRTUALENV
+
+    launcher = (Path(__file__).resolve().parents[2] / "jupyter_faas" / "runtime" / "launcher.py").read_text()
+    assert f'os.path.join(folder, "{ZIP_VIRTUALENV}")' in launcher
+    assert f"Zip file does not include {ZIP_MAIN}" in launcher
+    zipped = zipfile.ZipFile(io.BytesIO(write_zip([Entry(ZIP_MAIN, data=b"def main(a): return a")])))
+    assert zipped.namelist() == [ZIP_MAIN]

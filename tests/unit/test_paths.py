@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_faas.build import BuildOptions, checked_name, output_folder
-from jupyter_faas.capture import Cell, capture_from_cells
+from jupyter_faas.build.capture import Cell, capture_from_cells
 from jupyter_faas.config import Config
 from jupyter_faas.errors import BuildError, CaptureError, InvalidRequest
 from jupyter_faas.openwhisk import Client

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_faas.capture import ImportRef
+from jupyter_faas.build.capture import ImportRef
+from jupyter_faas.build.requirements import resolve_requirements
 from jupyter_faas.errors import BuildError
-from jupyter_faas.requirements import resolve_requirements
 
 
 def ref(module: str, origin: str = "third-party", optional: bool = False) -> ImportRef:

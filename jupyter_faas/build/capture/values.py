@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import inert
+from ... import inert
 from .statements import Statement
 
 __all__ = ["MAX_LITERAL_CHARS", "Snapshot", "candidates", "is_array", "is_plain", "snapshot_source"]

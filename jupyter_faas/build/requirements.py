@@ -18,8 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .capture import ImportRef
-from .contract import KINDS
-from .errors import BuildError
+from ..contract import KINDS
+from ..errors import BuildError
 
 __all__ = ["Requirement", "Requirements", "normalise", "resolve_requirements"]
 

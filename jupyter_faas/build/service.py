@@ -32,16 +32,16 @@ from .capture import (
     capture_from_notebook,
 )
 from .codegen import CodegenOptions, generate
-from .contract import KINDS
-from .errors import BuildError
-from .openwhisk.names import parse_name
-from .openwhisk.web import WEB_KEYS, is_web, web_annotations, web_url
+from ..contract import KINDS, ZIP_MAIN
+from ..errors import BuildError
+from ..openwhisk.names import parse_name
+from ..openwhisk.web import WEB_KEYS, is_web, web_annotations, web_url
 from .packaging import Package, build_package
 from .packaging.virtualenv import cache_dir
 from .requirements import Requirements, resolve_requirements
 
 if TYPE_CHECKING:
-    from .openwhisk import Client
+    from ..openwhisk import Client
 
 __all__ = [
     "HASH_ANNOTATION",
@@ -230,7 +230,7 @@ def build(source: Source, options: BuildOptions) -> BuildResult:
 
     output = Path(options.output) if options.output else output_folder(name)
     output.mkdir(parents=True, exist_ok=True)
-    main_path = output / "__main__.py"
+    main_path = output / ZIP_MAIN
     if not main_path.is_file() or main_path.read_text() != main_py:
         main_path.write_text(main_py)
     start = time.perf_counter()
@@ -302,7 +302,7 @@ def deploy(result: BuildResult, client: Client) -> Deployment:
     The package's sha256 is stored as the ``jupyter-faas/sha256`` annotation: when the deployed action
     has the same hash, kind and image, only changed limits or parameters are sent (no code).
     """
-    from .errors import NotFound
+    from ..errors import NotFound
 
     options, package = result.options, result.package
     if package.image and options.image is None and not _is_local(client):
@@ -314,7 +314,7 @@ def deploy(result: BuildResult, client: Client) -> Deployment:
         )
     if package.image and package.image_dir is not None and _is_local(client):
         # the embedded engine pulls nothing: realise the image in the local store it reads
-        from .runtime.images import ImageStore
+        from ..runtime.images import ImageStore
 
         ImageStore(cache_dir()).build(package.image, package.image_dir)
     try:

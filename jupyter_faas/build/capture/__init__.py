@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import CaptureError
+from ...contract import ZIP_MAIN
+from ...errors import CaptureError
 from . import values
 from .bundle import BundledFile, ImportRef, find_data_files, find_imports, folder_files, included_files
 from .cells import Cell, CleanCell, Kernel, cells_from_notebook, clean_cell
@@ -133,7 +134,7 @@ def capture_from_folder(path: str | Path, *, include: Sequence[str | Path] = ())
     """An action folder as it is (``__main__.py`` with ``main(args)`` and the files beside it): no class
     to capture; its imports become requirements, every other file is bundled."""
     folder = Path(path).resolve()
-    main = folder / "__main__.py"
+    main = folder / ZIP_MAIN
     if not main.is_file():
         raise CaptureError(
             f"{folder} has no __main__.py.",
@@ -149,8 +150,8 @@ def capture_from_folder(path: str | Path, *, include: Sequence[str | Path] = ())
         raise CaptureError(
             f"{main} defines no main(args).", fix="Define def main(args): ... returning a dict."
         )
-    imports, modules = find_imports([(tree, "__main__.py", None)], folder)
-    files = {f.arcname: f for f in folder_files(folder, "in the action folder") if f.arcname != "__main__.py"}
+    imports, modules = find_imports([(tree, ZIP_MAIN, None)], folder)
+    files = {f.arcname: f for f in folder_files(folder, "in the action folder") if f.arcname != ZIP_MAIN}
     for module in modules:
         files.pop(module.arcname, None)
     extra = {f.arcname: f for f in included_files(include, folder)}

@@ -20,7 +20,7 @@ import types
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import CaptureError
+from ...errors import CaptureError
 from . import values
 from .cells import Cell, CleanCell
 from .statements import Statement, analyse_cell

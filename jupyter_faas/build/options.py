@@ -4,7 +4,7 @@ sidebar's deploy form with their checks (``from_form``).
 
 Each ``Option`` names its ``BuildOptions`` field (``attr``), its flag, its help, and its form key when
 the sidebar offers it (camelCase, as the sidebar's TypeScript spells it). Standard library only
-(argparse), so the core may hold it. What this module does not own: what the options do (``build.py``),
+(argparse), so the core may hold it. What this module does not own: what the options do (``service.py``),
 the pipeline's own arguments (``--warm``, ``--runs``: the front ends'), connection arguments
 (``cli/config.py``).
 """
@@ -19,11 +19,11 @@ from dataclasses import field as _field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import BuildError, FaasError
-from .openwhisk.web import WEB_CHOICES
+from ..errors import BuildError, FaasError
+from ..openwhisk.web import WEB_CHOICES
 
 if TYPE_CHECKING:
-    from .build import BuildOptions
+    from .service import BuildOptions
 
 __all__ = ["FORM_FIELDS", "OPTIONS", "Option", "add_arguments", "from_arguments", "from_form"]
 
@@ -189,7 +189,7 @@ def _test_args(text: str | None) -> dict[str, Any] | None:
 def from_arguments(args: argparse.Namespace, **fixed: Any) -> BuildOptions:
     """``BuildOptions`` from parsed arguments (an option the parser did not define keeps its default;
     ``fixed`` sets fields outright); bad ``--test-args`` is a ``BuildError``."""
-    from .build import BuildOptions
+    from .service import BuildOptions
 
     values: dict[str, Any] = {}
     for option in OPTIONS:

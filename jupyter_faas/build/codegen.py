@@ -17,8 +17,8 @@ from pathlib import Path
 
 from .capture import Capture, Cell, MethodSignature
 from .codegen_web import web_helpers
-from .errors import CaptureError
-from .inert import text as inert
+from ..errors import CaptureError
+from ..inert import text as inert
 
 __all__ = ["CodegenOptions", "generate"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import CaptureError
+from ...errors import CaptureError
 
 __all__ = [
     "Cell",

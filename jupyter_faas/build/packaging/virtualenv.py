@@ -21,7 +21,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import BuildError
+from ...contract import ZIP_VIRTUALENV
+from ...errors import BuildError
 from ..requirements import Requirements, normalise
 
 __all__ = ["ACTIVATE_THIS", "WheelSet", "build_virtualenv", "cache_dir", "measure_dependencies"]
@@ -144,11 +145,11 @@ def build_virtualenv(requirements: Requirements, wheels: WheelSet, python: str) 
             fix="Use an image (--image or the image plan), or pick versions that have manylinux wheels.",
         )
     root = cache_dir() / "virtualenvs" / wheels.folder.name
-    if (root / "virtualenv" / "bin" / "activate_this.py").is_file():
+    if (root / ZIP_VIRTUALENV / "bin" / "activate_this.py").is_file():
         return root
     root.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{root.name}.", dir=root.parent))
-    site = tmp / "virtualenv" / "lib" / f"python{python}" / "site-packages"
+    site = tmp / ZIP_VIRTUALENV / "lib" / f"python{python}" / "site-packages"
     args = ["install", "-q", "--no-compile", "--no-index", "--find-links", str(wheels.folder)]
     args += ["--target", str(site), "-r", str(wheels.folder / "requirements.txt"), *_target_args(python)]
     out = _pip(args)
@@ -157,8 +158,8 @@ def build_virtualenv(requirements: Requirements, wheels: WheelSet, python: str) 
         tail = "\n".join((out.stdout + out.stderr).strip().splitlines()[-10:])
         raise BuildError(f"pip could not build virtualenv/:\n{tail}", fix="Check the requirements' versions.")
     shutil.rmtree(site / "bin", ignore_errors=True)  # console scripts point at this machine's python
-    (tmp / "virtualenv" / "bin").mkdir(parents=True)
-    (tmp / "virtualenv" / "bin" / "activate_this.py").write_text(ACTIVATE_THIS)
+    (tmp / ZIP_VIRTUALENV / "bin").mkdir(parents=True)
+    (tmp / ZIP_VIRTUALENV / "bin" / "activate_this.py").write_text(ACTIVATE_THIS)
     try:
         tmp.rename(root)
     except OSError:

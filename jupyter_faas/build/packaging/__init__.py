@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..capture import BundledFile
-from ..contract import KINDS, MAX_CODE_BYTES, base64_size
-from ..errors import PackageTooLarge
+from ...contract import KINDS, MAX_CODE_BYTES, ZIP_MAIN, ZIP_VIRTUALENV, base64_size
+from ...errors import PackageTooLarge
 from ..requirements import Requirements
 from .archive import Entry, sha256_file, write_zip
 from .plan import SizePlan, choose_plan, dockerfile, image_name, mb
@@ -97,7 +97,7 @@ def build_package(
     if reuse and (cached / "package.json").is_file() and (cached / "action.zip").is_file():
         return _restore(cached, output_dir, name)
 
-    entries = [Entry("__main__.py", data=main_py.encode())] + [Entry(f.arcname, path=f.path) for f in files]
+    entries = [Entry(ZIP_MAIN, data=main_py.encode())] + [Entry(f.arcname, path=f.path) for f in files]
     code_zip = write_zip(entries)
     wheels = measure_dependencies(requirements, python) if requirements.install else None
     try:
@@ -114,7 +114,7 @@ def build_package(
         venv_root = build_virtualenv(requirements, wheels, python)
         venv = [
             Entry(p.relative_to(venv_root).as_posix(), path=p)
-            for p in sorted((venv_root / "virtualenv").rglob("*"))
+            for p in sorted((venv_root / ZIP_VIRTUALENV).rglob("*"))
             if p.is_file()
         ]
         data = write_zip(entries + venv)

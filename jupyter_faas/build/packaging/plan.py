@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..contract import KINDS, MAX_CODE_BYTES, base64_size
-from ..errors import PackageTooLarge
+from ...contract import KINDS, MAX_CODE_BYTES, base64_size
+from ...errors import PackageTooLarge
 from .virtualenv import WheelSet
 
 __all__ = ["SizePlan", "choose_plan", "dockerfile", "image_name", "mb"]

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .capture import BundledFile, ImportRef
 from .capture.bundle import classify
-from .errors import BuildError
+from ..errors import BuildError
 
 __all__ = ["ModelScan", "pickle_modules", "scan"]
 

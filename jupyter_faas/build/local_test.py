@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .contract import GUEST_NAMESPACE, LIMITS, STATUS_CODES
-from .errors import ActionError
+from ..contract import GUEST_NAMESPACE, LIMITS, STATUS_CODES
+from ..errors import ActionError
 from .packaging import Package
 
 if TYPE_CHECKING:
-    from .build import BuildResult
+    from .service import BuildResult
 
 __all__ = ["LocalRun", "LocalTest", "local_test", "local_test_of"]
 
@@ -135,7 +135,7 @@ def local_test(
     even if the call itself then fails for want of parameters (an application error). ``params`` are the
     action's default parameters: as OpenWhisk does, each run gets them with ``args`` merged over them.
     """
-    from .runtime import ActionSpec, RunRequest, Runtime
+    from ..runtime import ActionSpec, RunRequest, Runtime
 
     own_dir = work_dir is None
     folder = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="faas-local-test-"))

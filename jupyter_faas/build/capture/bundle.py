@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import CaptureError
+from ...errors import CaptureError
 
 __all__ = ["BundledFile", "ImportRef", "classify", "find_data_files", "find_imports", "included_files"]
 
