@@ -58,7 +58,7 @@ pytest: install node_modules/.installed $(CHROMIUM)
 # The runtime and engine tests again on the paths macOS takes (no epoll, cgroup, zygote, subreaper or /proc
 # read of ours; runtime/host.py), so that a Linux machine keeps them working.
 pytest-portable: install node_modules/.installed
-	JUPYTER_FAAS_PORTABLE=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(WORKERS) tests/runtime $(wildcard tests/integration/test_engine_*.py)
+	JUPYTER_FAAS_PORTABLE=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(WORKERS) tests/runtime tests/engine
 
 test: lint typecheck labtest pytest pytest-portable
 

@@ -15,7 +15,7 @@ It never reads or writes ``~/.wskprops`` and never talks to a configured OpenWhi
 ``__OW_API_HOST``/``__OW_API_KEY`` of the demo's engine and ``WSK_CONFIG_FILE`` pointing at no file.
 The engine is stopped at the end, unless ``--serve`` (``make demo-serve``) keeps it running for the page
 to try the model, whose URL is printed either way. Tests reuse ``execute``
-(tests/integration/test_reference_notebook.py).
+(tests/notebooks/test_reference_notebook.py).
 Does not own the notebook's content, the engine or the magics.
 
     .venv/bin/python samples/demo.py [--output DIR] [--serve]

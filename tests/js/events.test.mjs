@@ -1,5 +1,5 @@
 // The official OpenWhisk JS client (npm "openwhisk"): a trigger with a rule against a running jupyter-faas
-// engine. Run by tests/integration/test_engine_js.py with OW_APIHOST, OW_AUTH and OW_ACTION (a fresh name
+// engine. Run by tests/engine/test_engine_js.py with OW_APIHOST, OW_AUTH and OW_ACTION (a fresh name
 // used as a prefix) in the environment.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

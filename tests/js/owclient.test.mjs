@@ -1,5 +1,5 @@
 // The official OpenWhisk JS client (npm "openwhisk") against a running jupyter-faas engine.
-// Run by tests/integration/test_engine_js.py with OW_APIHOST, OW_AUTH, OW_ZIP (a zip of samples/hello)
+// Run by tests/engine/test_engine_js.py with OW_APIHOST, OW_AUTH, OW_ZIP (a zip of samples/hello)
 // and OW_ACTION (a fresh action name) in the environment.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

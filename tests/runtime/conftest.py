@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_faas.runtime import Runtime
+from jupyter_faas.runtime import Runtime, limits
 from jupyter_faas.runtime.environments import ensure_kind, stock_kinds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,3 +37,16 @@ def runtime(tmp_path: Path, cache_dir: Path, kinds: dict[str, Any]) -> Iterator[
     rt = Runtime(tmp_path / "work", cache_dir=cache_dir)
     yield rt
     rt.shutdown()
+
+
+@pytest.fixture(params=["cgroup", "poll"])
+def enforcer(request: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each memory enforcer in turn: the cgroup (skipped where none is usable), then polling."""
+    if request.param == "cgroup":
+        guard = limits.make_guard()
+        kind = type(guard).__name__
+        guard.close()
+        if kind != "CgroupMemory":
+            pytest.skip(f"no usable memory cgroup here: {limits.LAST_ERROR}")
+    monkeypatch.setenv("JUPYTER_FAAS_MEMORY_ENFORCER", request.param)
+    return str(request.param)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runtime_helpers import make_request, make_spec
+from helpers.runtime import make_request, make_spec
 
 from jupyter_faas.errors import EngineError
 from jupyter_faas.runtime import Runtime

@@ -17,8 +17,7 @@ from typing import Any
 
 import psutil
 import pytest
-from runtime_helpers import make_request, make_spec
-from test_runtime_limits import enforcer  # noqa: F401  (the cgroup/poll fixture)
+from helpers.runtime import make_request, make_spec
 
 from jupyter_faas.runtime import Runtime, cgroups
 from jupyter_faas.runtime.processes import TAG_VARIABLE, engine_tag, sweep
@@ -71,7 +70,7 @@ def _our_groups() -> list[Path]:
 
 
 def test_detached_children_die_with_their_container(
-    enforcer: str,  # noqa: F811
+    enforcer: str,
     tmp_path: Path,
     cache_dir: Path,
     kinds: Any,
@@ -89,7 +88,7 @@ def test_detached_children_die_with_their_container(
 
 
 def test_children_of_an_action_whose_process_exited_die_too(
-    enforcer: str,  # noqa: F811
+    enforcer: str,
     tmp_path: Path,
     cache_dir: Path,
     kinds: Any,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runtime_helpers import make_request, make_spec, make_zip
+from helpers.runtime import make_request, make_spec, make_zip
 
 from jupyter_faas.errors import BuildError
 from jupyter_faas.runtime import Runtime

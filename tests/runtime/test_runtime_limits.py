@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-from runtime_helpers import log_texts, make_request, make_spec
+from helpers.runtime import log_texts, make_request, make_spec
 
-from jupyter_faas.runtime import Runtime, limits
+from jupyter_faas.runtime import Runtime
 
 DEV_WARNING = "stderr: The action did not initialize or run as expected. Log data might be missing."
 
@@ -79,18 +78,6 @@ def test_an_unserialisable_result_crashes_the_process_as_upstream(runtime: Runti
     assert out.status_code == 2
     assert out.result == {"error": "The action did not produce a valid response and exited unexpectedly."}
     assert any("is not JSON serializable" in line for line in out.logs)
-
-
-@pytest.fixture(params=["cgroup", "poll"])
-def enforcer(request: Any, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "cgroup":
-        guard = limits.make_guard()
-        kind = type(guard).__name__
-        guard.close()
-        if kind != "CgroupMemory":
-            pytest.skip(f"no usable memory cgroup here: {limits.LAST_ERROR}")
-    monkeypatch.setenv("JUPYTER_FAAS_MEMORY_ENFORCER", request.param)
-    return str(request.param)
 
 
 def test_memory_exhaustion_during_run(enforcer: str, tmp_path: Path, cache_dir: Path, kinds: Any) -> None:

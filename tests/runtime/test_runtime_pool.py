@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from runtime_helpers import make_request, make_spec
+from helpers.runtime import make_request, make_spec
 
 from jupyter_faas.runtime import Runtime
 from jupyter_faas.runtime.container import Container, LogCollector

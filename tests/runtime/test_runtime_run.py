@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from runtime_helpers import log_texts, make_request, make_spec
+from helpers.runtime import log_texts, make_request, make_spec
 
 from jupyter_faas.runtime import Runtime
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runtime_helpers import make_request, make_spec, make_zip, outside_dir
+from helpers.runtime import make_request, make_spec, make_zip, outside_dir
 
 from jupyter_faas.runtime import Runtime
 from jupyter_faas.runtime.sandbox import OFF_VARIABLE, landlock_abi

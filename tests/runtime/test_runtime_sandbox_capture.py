@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from runtime_helpers import outside_dir
+from helpers.runtime import outside_dir
 
 from jupyter_faas.build import BuildOptions, build
 from jupyter_faas.build.local_test import local_test

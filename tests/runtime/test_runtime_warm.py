@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runtime_helpers import log_texts, make_request, make_spec
+from helpers.runtime import log_texts, make_request, make_spec
 
 from jupyter_faas.runtime import RunOutcome, Runtime, limits
 from jupyter_faas.runtime.warm import WarmRun

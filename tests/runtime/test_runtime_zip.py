@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runtime_helpers import log_texts, make_request, make_spec, make_zip
+from helpers.runtime import log_texts, make_request, make_spec, make_zip
 
 from jupyter_faas.errors import ActionError
 from jupyter_faas.runtime import Runtime

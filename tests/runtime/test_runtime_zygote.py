@@ -13,7 +13,7 @@ from typing import Any
 
 import psutil
 import pytest
-from runtime_helpers import make_request, make_spec
+from helpers.runtime import make_request, make_spec
 
 from jupyter_faas.runtime import Runtime
 

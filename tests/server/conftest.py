@@ -1,7 +1,7 @@
 """Fixtures for the server-extension tests: a real engine process, and a Jupyter server wired to it.
 
 * ``engine`` (session): one embedded engine on 127.0.0.1, a free port and a temporary data directory,
-  started as ``tests/integration/conftest.py`` does (``jupyter_faas.engine.start``), stopped at the end.
+  started as ``tests/conftest.py`` does (``jupyter_faas.engine.start``), stopped at the end.
 * ``jp_server_config``: pytest-jupyter's in-process Jupyter server with the jupyter_faas extension enabled
   and pointed at that engine (``c.JupyterFaas.apihost/auth``), builds written under a temporary folder.
 * ``api(method, *path, body=None, params=None)``: ``jp_fetch`` under ``/jupyter-faas/`` that returns

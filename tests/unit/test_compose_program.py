@@ -1,6 +1,6 @@
 """Compositions as values (issue 14, part 2): the program each combinator compiles to, the one-line text,
 the errors for what a combinator cannot take, and the generated conductor: its golden file, and a hostile
-name or value that stays data. The conductor's behaviour on a real engine: tests/integration/test_compose.py.
+name or value that stays data. The conductor's behaviour on a real engine: tests/pipeline/test_compose.py.
 
 The golden file is ``tests/fixtures/compose/conductor.py.expected`` (``UPDATE_GOLDEN=1`` rewrites it).
 """
