@@ -18,32 +18,5 @@ imports Jupyter; what the front ends use is re-exported here.
 
 from __future__ import annotations
 
-from .service import (
-    HASH_ANNOTATION,
-    BuildOptions,
-    BuildResult,
-    Deployment,
-    Source,
-    action_annotations,
-    action_name,
-    build,
-    checked_name,
-    default_kind,
-    deploy,
-    output_folder,
-)
-
-__all__ = [
-    "HASH_ANNOTATION",
-    "BuildOptions",
-    "BuildResult",
-    "Deployment",
-    "Source",
-    "action_annotations",
-    "action_name",
-    "build",
-    "checked_name",
-    "default_kind",
-    "deploy",
-    "output_folder",
-]
+from .service import *  # noqa: F403  (what the front ends call: service.__all__)
+from .service import __all__ as __all__
