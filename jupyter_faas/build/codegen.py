@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .capture import Capture, Cell, MethodSignature
-from .codegen_web import web_helpers
 from ..errors import CaptureError
 from ..inert import text as inert
+from .capture import Capture, Cell, MethodSignature
+from .codegen_web import web_helpers
 
 __all__ = ["CodegenOptions", "generate"]
 

@@ -143,13 +143,7 @@ def local_test(
     report = LocalTest(action=name, smoke=args is None)
     try:
         if package.image and package.image_dir is not None:
-            build = getattr(runtime.images, "build", None)
-            if build is None:
-                raise ActionError(
-                    f"Cannot test image {package.image} locally: this runtime has no image builder yet.",
-                    fix="Run with --no-test, or update jupyter-faas.",
-                )
-            build(package.image, package.image_dir)
+            runtime.images.build(package.image, package.image_dir)
         spec = ActionSpec(
             key=f"local-test/{name}@{package.sha256[:16]}",
             kind=package.kind,

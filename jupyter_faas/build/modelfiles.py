@@ -32,9 +32,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import BuildError
 from .capture import BundledFile, ImportRef
 from .capture.bundle import classify
-from ..errors import BuildError
 
 __all__ = ["ModelScan", "pickle_modules", "scan"]
 

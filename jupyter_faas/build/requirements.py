@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .capture import ImportRef
 from ..contract import KINDS
 from ..errors import BuildError
+from .capture import ImportRef
 
 __all__ = ["Requirement", "Requirements", "normalise", "resolve_requirements"]
 

@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..contract import KINDS, ZIP_MAIN
+from ..errors import BuildError
+from ..openwhisk.names import parse_name
+from ..openwhisk.web import WEB_KEYS, is_web, web_annotations, web_url
 from . import modelfiles
 from .capture import (
     Capture,
@@ -32,10 +36,6 @@ from .capture import (
     capture_from_notebook,
 )
 from .codegen import CodegenOptions, generate
-from ..contract import KINDS, ZIP_MAIN
-from ..errors import BuildError
-from ..openwhisk.names import parse_name
-from ..openwhisk.web import WEB_KEYS, is_web, web_annotations, web_url
 from .packaging import Package, build_package
 from .packaging.virtualenv import cache_dir
 from .requirements import Requirements, resolve_requirements
@@ -291,7 +291,7 @@ def _annotation(action: dict[str, Any], key: str) -> Any:
 def _is_local(client: Client) -> bool:
     from urllib.parse import urlparse
 
-    apihost = str(getattr(getattr(client, "config", None), "apihost", ""))
+    apihost = client.config.apihost
     host = urlparse(apihost if "://" in apihost else f"http://{apihost}").hostname
     return host in ("127.0.0.1", "localhost", "::1")
 

@@ -185,13 +185,15 @@ class Jobs:
         return value
 
     def finish(self, job: BuildJob, error: BaseException | None = None) -> None:
+        from ..build.local_test import LocalTest
+
         with self._lock:
             job.state = "failed" if error is not None else "succeeded"
             job.stage = None
             if error is not None:
                 job.error = error_json(error)
-                details = getattr(error, "details", None)
-                if details is not None and hasattr(details, "runs"):  # a failed local test: show its runs
+                details = error.details if isinstance(error, FaasError) else None
+                if isinstance(details, LocalTest):  # a failed local test: show its runs
                     job.test = local_test_json(details)
 
     def update(self, job: BuildJob, **values: Any) -> None:

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..capture import BundledFile
 from ...contract import KINDS, MAX_CODE_BYTES, ZIP_MAIN, ZIP_VIRTUALENV, base64_size
 from ...errors import PackageTooLarge
+from ..capture import BundledFile
 from ..requirements import Requirements
 from .archive import Entry, sha256_file, write_zip
 from .plan import SizePlan, choose_plan, dockerfile, image_name, mb
