@@ -30,6 +30,7 @@ export default tseslint.config(
         console: 'readonly',
         setTimeout: 'readonly',
         URL: 'readonly',
+        fetch: 'readonly', // Node 18+: a request to the Jupyter server beside the page
         // page.evaluate / waitForFunction bodies run in the browser
         document: 'readonly',
         window: 'readonly'

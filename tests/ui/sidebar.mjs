@@ -4,7 +4,8 @@
 // environment: LAB_URL (ends with /), LAB_TOKEN, NOTEBOOK (path under the lab's root), PHOTO (a file),
 // CLASS_NAME, ACTION, ARTEFACTS (screenshots go there), CHROMIUM (default /usr/bin/chromium),
 // USER_DATA_DIR (a fresh, empty folder), SEQUENCE and SEQUENCE_CHAIN (a sequence that exists, and the
-// chain of its components the sidebar should show, e.g. `a → pkg/b`). Each step throws with what it waited for; exit 0 means all
+// chain of its components the sidebar should show, e.g. `a → pkg/b`), GONE (an action this script
+// deletes behind the sidebar's back). Each step throws with what it waited for; exit 0 means all
 // steps passed. Screenshots: 01-... to 09-..., for a person to look at.
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ const ARTEFACTS = env.ARTEFACTS;
 const DEPLOY_TIMEOUT = Number(env.DEPLOY_TIMEOUT_MS ?? 600000);
 const SEQUENCE = env.SEQUENCE;
 const SEQUENCE_CHAIN = env.SEQUENCE_CHAIN;
+const GONE = env.GONE;
 
 let step = 0;
 async function shot(page, name) {
@@ -305,6 +307,10 @@ async function run(page) {
     await sidebarShot(page, 'sequence-dark');
   }
 
+  if (GONE) {
+    await checkNextStep(page, sidebar);
+  }
+
   log('delete the action, after confirming');
   await actionRow.locator('[data-testid="faas-delete"]').click();
   const dialog = page.locator('.jp-Dialog');
@@ -313,6 +319,38 @@ async function run(page) {
   await dialog.locator('button', { hasText: 'Delete' }).click();
   await actionRow.waitFor({ state: 'detached', timeout: 30000 });
   log('all steps passed');
+}
+
+/** An action deleted elsewhere (another tab, the CLI): deleting it here fails with the fix's next step as a
+ * button, and the button refreshes the lists, which no longer show it. */
+async function checkNextStep(page, sidebar) {
+  log(`${GONE} is deleted elsewhere; deleting it here offers the next step as a button`);
+  const row = sidebar.locator(`[data-testid="faas-action-${GONE}"]`);
+  await row.waitFor({ timeout: 30000 });
+  const deleted = await fetch(`${LAB_URL}jupyter-faas/actions/${GONE}`, {
+    method: 'DELETE',
+    headers: { Authorization: `token ${TOKEN}` }
+  });
+  if (!deleted.ok) {
+    throw new Error(`could not delete ${GONE} behind the sidebar's back: ${deleted.status}`);
+  }
+  await row.locator('[data-testid="faas-delete"]').click();
+  const dialog = page.locator('.jp-Dialog');
+  await dialog.waitFor();
+  await dialog.locator('button', { hasText: 'Delete' }).click();
+  const error = sidebar.locator('.jp-faas-header [data-testid="faas-error"]');
+  await error.waitFor({ timeout: 30000 });
+  const text = await error.innerText();
+  if (!text.includes('NotFound') || !text.includes('jupyter-faas action list')) {
+    throw new Error(`the error does not name the next step: ${text}`);
+  }
+  const button = error.locator('[data-testid="faas-error-step"]', { hasText: 'Refresh' });
+  await button.waitFor();
+  await error.scrollIntoViewIfNeeded();
+  await sidebarShot(page, 'error-next-step');
+  await button.click();
+  await row.waitFor({ state: 'detached', timeout: 30000 });
+  await error.waitFor({ state: 'detached', timeout: 30000 });
 }
 
 /** The sequence's row: badge, chain in order, a component selects its own row, invoked like any action. */

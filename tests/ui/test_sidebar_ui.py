@@ -160,8 +160,11 @@ def test_deploy_invoke_and_watch_from_the_sidebar(
     shutil.rmtree(ARTEFACTS, ignore_errors=True)
     ARTEFACTS.mkdir(parents=True)
     sequence, chain = _make_sequence(engine)
+    with Client(resolve(apihost=engine.apihost, auth=engine.auth, start_engine=False)) as client:
+        client.actions.update("ui-gone", "def main(p):\n    return p\n", kind="python:3.11")
     env = {
         **os.environ,
+        "GONE": "ui-gone",
         "SEQUENCE": sequence,
         "SEQUENCE_CHAIN": chain,
         "LAB_URL": lab["url"],
@@ -197,5 +200,6 @@ def test_deploy_invoke_and_watch_from_the_sidebar(
         "activation-logs",
         "sequence-chain",
         "sequence-dark",
+        "error-next-step",
     ):
         assert any(name in s for s in shots), shots
