@@ -231,3 +231,29 @@ def test_interrupting_a_local_test_leaves_no_process_behind(
     while _children() - before and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _children() - before
+
+
+def test_every_next_step_names_a_real_magic_or_command(shell: TestingShell) -> None:
+    """A step in notebook words is a magic this shell has, or a `jupyter-faas` command the CLI parses."""
+    from jupyter_faas.cli import build_parser
+    from jupyter_faas.errors import COMMANDS
+    from jupyter_faas.magics.session import NOTEBOOK
+
+    magics = shell.magics_manager.lsmagic()
+    for verb, words in NOTEBOOK.items():
+        name, *options = words.split()
+        if name.startswith("%%"):
+            assert name[2:] in magics["cell"], (verb, words)
+        elif name.startswith("%"):
+            assert name[1:] in magics["line"], (verb, words)
+            parsed = getattr(magics["line"][name[1:]], "parser", None)
+            if options and parsed is not None:
+                parsed.parse_args(options)  # the magic takes these options
+        else:
+            assert words == f"!{COMMANDS[verb]}", (verb, words)
+    for verb, command in COMMANDS.items():
+        program, *argv = command.split()
+        assert program == "jupyter-faas", verb
+        with pytest.raises(SystemExit) as exited:
+            build_parser().parse_args([*argv, "--help"])  # an unknown command exits 2, a known one's help 0
+        assert exited.value.code == 0, (verb, command)
