@@ -136,6 +136,7 @@ export class FaasModel {
       this._setActivations(activations.activations);
       this._stats = stats;
       this._error = null;
+      this._closeVanishedInvoke();
     } catch (error) {
       this._error = asError(error);
     }
@@ -313,10 +314,22 @@ export class FaasModel {
       this._actions = actions.actions;
       this._setActivations(activations.activations);
       this._stats = stats;
+      this._closeVanishedInvoke();
     } catch (error) {
       this._error = asError(error);
     }
     this._emit();
+  }
+
+  /** An invoke that found its action gone (deleted elsewhere, so no longer listed either) closes with the
+   * action's row; its error is not lost: it moves to the header, with its next steps. */
+  private _closeVanishedInvoke(): void {
+    const state = this.invoker.state;
+    if (state?.error?.code !== 'NotFound' || this._actions.some(a => a.name === state.action)) {
+      return;
+    }
+    this._error = state.error;
+    this.invoker.select(null);
   }
 
   /** Take a fetched list; records added here after it was fetched (newer than all it has) stay. */

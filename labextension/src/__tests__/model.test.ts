@@ -295,4 +295,39 @@ describe('FaasModel', () => {
     expect(model.invoker.state).toBeNull();
     expect(api.calls).toContain('delete a');
   });
+
+  it('keeps the error of an invoke whose action vanished: the panel closes, the header shows it', async () => {
+    api.actionList = [
+      {
+        name: 'a',
+        namespace: 'guest',
+        version: '0.0.1',
+        kind: 'python:3.11',
+        image: null,
+        memory: 256,
+        timeout: 60000,
+        updated: 0,
+        className: null,
+        notebook: null,
+        lastActivation: null
+      }
+    ];
+    await model.refresh();
+    model.invoker.select('a');
+    api.actionList = []; // deleted elsewhere
+    api.failNext = new FaasRequestError(
+      {
+        error: 'action /_/a does not exist',
+        code: 'NotFound',
+        fix: 'List what exists with `jupyter-faas action list`.',
+        steps: [{ verb: 'action.list', args: [] }]
+      },
+      404
+    );
+    await model.runInvoke();
+    await vi.waitFor(() => expect(model.invoker.state).toBeNull());
+    expect(model.actions).toEqual([]);
+    expect(model.error?.code).toBe('NotFound');
+    expect(model.error?.steps).toEqual([{ verb: 'action.list', args: [] }]);
+  });
 });
