@@ -14,6 +14,24 @@ import {
   INotebookPayload
 } from '../payloads';
 
+/** A listed action of the guest namespace, as the server extension lists one. */
+export function actionInfo(name: string): IActionInfo {
+  return {
+    name,
+    namespace: 'guest',
+    version: '0.0.1',
+    kind: 'python:3.11',
+    components: null,
+    image: null,
+    memory: 256,
+    timeout: 60000,
+    updated: 0,
+    className: null,
+    notebook: null,
+    lastActivation: null
+  };
+}
+
 export function activation(id: string, name: string, cold: boolean, start = 1000): IActivation {
   return {
     activationId: id,
@@ -127,22 +145,7 @@ export class FakeApi implements IFaasApi {
           summary: ''
         }
       };
-      this.actionList = [
-        {
-          name: this.lastOptions?.name ?? '',
-          namespace: 'guest',
-          version: '0.0.1',
-          kind: 'python:3.11',
-          components: null,
-          image: null,
-          memory: 256,
-          timeout: 60000,
-          updated: 0,
-          className: null,
-          notebook: null,
-          lastActivation: null
-        }
-      ];
+      this.actionList = [actionInfo(this.lastOptions?.name ?? '')];
     }
     return this._job;
   }

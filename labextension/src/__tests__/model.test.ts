@@ -6,7 +6,7 @@ import { FaasModel } from '../model';
 import { classAtCursor } from '../notebook';
 import { defaultActionName, parseParams } from '../params';
 import { IClassInfo } from '../payloads';
-import { FakeApi } from './fake';
+import { actionInfo, FakeApi } from './fake';
 
 const PNG = 'iVBORw0KGgo' + 'A'.repeat(201); // whole base64 quanta: 212 characters
 const NOTEBOOK = { path: 'notebooks/demo.ipynb', cells: [] };
@@ -273,21 +273,7 @@ describe('FaasModel', () => {
   });
 
   it('deletes an action and closes its invoke editor', async () => {
-    api.actionList = [
-      {
-        name: 'a',
-        namespace: 'guest',
-        version: '0.0.1',
-        kind: 'python:3.11',
-        image: null,
-        memory: 256,
-        timeout: 60000,
-        updated: 0,
-        className: null,
-        notebook: null,
-        lastActivation: null
-      }
-    ];
+    api.actionList = [actionInfo('a')];
     await model.refresh();
     model.invoker.select('a');
     expect(await model.deleteAction('a')).toBe(true);
@@ -297,21 +283,7 @@ describe('FaasModel', () => {
   });
 
   it('keeps the error of an invoke whose action vanished: the panel closes, the header shows it', async () => {
-    api.actionList = [
-      {
-        name: 'a',
-        namespace: 'guest',
-        version: '0.0.1',
-        kind: 'python:3.11',
-        image: null,
-        memory: 256,
-        timeout: 60000,
-        updated: 0,
-        className: null,
-        notebook: null,
-        lastActivation: null
-      }
-    ];
+    api.actionList = [actionInfo('a')];
     await model.refresh();
     model.invoker.select('a');
     api.actionList = []; // deleted elsewhere
