@@ -115,7 +115,7 @@ def node_of(major: int) -> Path:
                 _FOUND[major] = exc
         found = _FOUND[major]
     if isinstance(found, EngineError):
-        raise found
+        raise found.with_traceback(None)  # the same error each time, not one whose traceback grows
     return found
 
 
