@@ -4,9 +4,9 @@ sidebar's deploy form with their checks (``from_form``).
 
 Each ``Option`` names its ``BuildOptions`` field (``attr``), its flag, its help, and its form key when
 the sidebar offers it (camelCase, as the sidebar's TypeScript spells it). Standard library only
-(argparse), so the core may hold it. What this module does not own: what the options do (``service.py``),
-the pipeline's own arguments (``--warm``, ``--runs``: the front ends'), connection arguments
-(``cli/config.py``).
+(argparse), so the core may hold it. The pipeline's ``--warm`` (not a ``BuildOptions`` field) is here
+too, for the front ends that take it (``add_arguments(warm=True)``). What this module does not own: what
+the options do (``service.py``), ``%faas_test``'s ``--runs``, connection arguments (``cli/config.py``).
 """
 
 from __future__ import annotations
@@ -129,9 +129,11 @@ def add_arguments(
     only: Iterable[str] | None = None,
     help: Mapping[str, str] | None = None,
     positional_class: bool = False,
+    warm: bool = False,
 ) -> None:
     """Add the options (``only`` these fields, if given) to ``parser``; ``help`` overrides some texts;
-    ``positional_class``: CLASS is a positional argument (``%faas_test CLASS``) rather than ``--class``."""
+    ``positional_class``: CLASS is a positional argument (``%faas_test CLASS``) rather than ``--class``;
+    ``warm``: the pipeline's ``--warm N`` too (``args.warm``, what ``run_pipeline`` takes)."""
     wanted = set(only) if only is not None else None
     groups: dict[str, Any] = {}
     for option in OPTIONS:
@@ -163,6 +165,8 @@ def add_arguments(
                 groups[group] = parser.add_mutually_exclusive_group()
             target = groups[group]
         target.add_argument(option.flag, **kwargs)
+    if warm:
+        parser.add_argument("--warm", type=int, default=2, metavar="N", help="warm runs in the local test")
 
 
 def _json_value(text: str) -> Any:

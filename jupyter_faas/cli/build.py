@@ -3,9 +3,8 @@
 ``build NOTEBOOK --class C`` writes ``__main__.py``, the zip and any ``image/Dockerfile`` into ``--output``
 and tests the package locally (skip with ``--no-test``); ``deploy`` does the same and then creates or
 updates the action, uploading nothing when the server already has the same package. Both print the same
-summary as the magics. Owns the argument definitions (``add_build_arguments``, shared with any other
-front end), their translation into ``BuildOptions`` and how a run is printed; the run is
-``pipeline.run_pipeline``.
+summary as the magics. Owns the verbs' parsers (their options come from ``build.options``, defined once for
+every front end), the default ``--output`` and how a run is printed; the run is ``pipeline.run_pipeline``.
 """
 
 from __future__ import annotations
@@ -22,13 +21,7 @@ from .config import add_connection_arguments, client_from, say
 if TYPE_CHECKING:
     from ..build import BuildOptions
 
-__all__ = ["add_build_arguments", "options_from", "register"]
-
-
-def add_build_arguments(parser: argparse.ArgumentParser) -> None:
-    """The build options (``build_options.OPTIONS``) and the local test's ``--warm``."""
-    add_arguments(parser)
-    parser.add_argument("--warm", type=int, default=2, metavar="N", help="warm runs in the local test")
+__all__ = ["options_from", "register"]
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
@@ -80,7 +73,7 @@ def register(subparsers: Any) -> None:
     build.add_argument(
         "notebook", metavar="SOURCE", help="a notebook (.ipynb), a module (.py), or an action folder"
     )
-    add_build_arguments(build)
+    add_arguments(build, warm=True)
     build.set_defaults(func=_build)
 
     deploy = subparsers.add_parser(
@@ -92,6 +85,6 @@ def register(subparsers: Any) -> None:
     deploy.add_argument(
         "notebook", metavar="SOURCE", help="a notebook (.ipynb), a module (.py), or an action folder"
     )
-    add_build_arguments(deploy)
+    add_arguments(deploy, warm=True)
     add_connection_arguments(deploy)
     deploy.set_defaults(func=_deploy)

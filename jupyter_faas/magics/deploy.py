@@ -56,7 +56,7 @@ def _is_deploy_cell(source: str) -> bool:
 
 
 def _build_arguments(
-    *, only: list[str] | None = None, positional_class: bool = False, **help: str
+    *, only: list[str] | None = None, positional_class: bool = False, warm: bool = False, **help: str
 ) -> Callable[[Any], Any]:
     """Add the build options (``build.options.OPTIONS``, ``only`` these if given, with ``help`` overriding
     some texts) to a magic's parser, after its own ``@argument``s: one definition for every front end."""
@@ -64,7 +64,7 @@ def _build_arguments(
     def add(func: Any) -> Any:
         from ..build.options import add_arguments
 
-        add_arguments(func.parser, only=only, help=help, positional_class=positional_class)
+        add_arguments(func.parser, only=only, help=help, positional_class=positional_class, warm=warm)
         func.__doc__ = func.parser.format_help()
         return func
 
@@ -129,12 +129,11 @@ class DeployMagics(Magics):
 
     @line_cell_magic
     @_build_arguments(
-        output="where to write __main__.py, the zip and any Dockerfile (default: a cache folder)"
+        warm=True, output="where to write __main__.py, the zip and any Dockerfile (default: a cache folder)"
     )
     @magic_arguments()
     @argument("class_arg", nargs="?", metavar="CLASS", help="the class (default: the only class of the cell)")
     @argument("--dry-run", action="store_true", help="build and test, but do not deploy")
-    @argument("--warm", type=int, default=2, metavar="N", help="warm runs in the local test")
     @faas_errors
     def faas_deploy(self, line: str, cell: str | None = None) -> Deployment:
         """Capture a class, build its package, test it locally, and create or update the action."""
