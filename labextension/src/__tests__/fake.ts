@@ -14,8 +14,9 @@ import {
   INotebookPayload
 } from '../payloads';
 
-/** A listed action of the guest namespace, as the server extension lists one. */
-export function actionInfo(name: string): IActionInfo {
+/** A listed action (of the guest namespace unless `fields` say otherwise), as the server extension lists
+ * one. */
+export function actionInfo(name: string, fields: Partial<IActionInfo> = {}): IActionInfo {
   return {
     name,
     namespace: 'guest',
@@ -28,7 +29,8 @@ export function actionInfo(name: string): IActionInfo {
     updated: 0,
     className: null,
     notebook: null,
-    lastActivation: null
+    lastActivation: null,
+    ...fields
   };
 }
 

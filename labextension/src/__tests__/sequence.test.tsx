@@ -6,25 +6,10 @@ import { SequenceChain } from '../components/chain';
 import { StartBadge } from '../components/section';
 import { FaasModel } from '../model';
 import { qualifiedName, sequenceChain, shortName } from '../sequence';
-import { IActionInfo } from '../payloads';
-import { activation, FakeApi } from './fake';
+import { actionInfo, activation, FakeApi } from './fake';
 
 function row(name: string, namespace: string, kind: string, components: string[] | null = null) {
-  const action: IActionInfo = {
-    name,
-    namespace,
-    version: '0.0.1',
-    kind,
-    components,
-    image: null,
-    memory: 256,
-    timeout: 60000,
-    updated: 0,
-    className: null,
-    notebook: null,
-    lastActivation: null
-  };
-  return action;
+  return actionInfo(name, { namespace, kind, components });
 }
 
 const PIPELINE = row('pipeline', 'guest', 'sequence', [
